@@ -1,0 +1,72 @@
+"""Monte Carlo replicates: seeds from one root, common random numbers across policies, fixed blocks.
+
+Replicate i always gets child i of the root ``SeedSequence`` and every policy runs on the same children, so
+policy differences are paired. Replicates are simulated in fixed blocks of ``BLOCK`` (the same blocks whatever
+the number of workers), so the same root seed gives identical numbers with 1 or N workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+import numpy as np
+
+from model.firm import run_policy
+from model.scenario import Scenario
+from model.state import streams
+
+BLOCK = 50
+
+Monthly = dict[str, np.ndarray]
+
+
+def replicate_seeds(root_seed: int, replicates: int) -> list[np.random.SeedSequence]:
+    return streams(np.random.SeedSequence(root_seed), replicates)
+
+
+def run_block(scenario: Scenario, policies: list[str], root_seed: int, start: int, stop: int) -> dict[str, Monthly]:
+    """Every policy on replicates ``start..stop-1`` (a picklable unit of work for a process or a cluster)."""
+    seeds = replicate_seeds(root_seed, stop)[start:stop]
+    return {name: run_policy(scenario, name, seeds) for name in policies}
+
+
+def blocks(replicates: int) -> list[tuple[int, int]]:
+    return [(start, min(start + BLOCK, replicates)) for start in range(0, replicates, BLOCK)]
+
+
+def run_replicates(
+    scenario: Scenario,
+    policies: list[str],
+    replicates: int,
+    root_seed: int,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    on_block: Callable[[int], None] | None = None,
+) -> dict[str, Monthly]:
+    """Monthly (R, T) arrays of every policy; ``jobs`` local processes or a given executor (e.g. Dask's)."""
+    parts = list(_run_blocks(scenario, policies, replicates, root_seed, jobs, executor, on_block))
+    return {
+        name: {metric: np.concatenate([p[name][metric] for p in parts]) for metric in parts[0][name]}
+        for name in policies
+    }
+
+
+def _run_blocks(scenario, policies, replicates, root_seed, jobs, executor, on_block) -> Iterator[dict[str, Monthly]]:
+    spans = blocks(replicates)
+    if executor is None and (jobs <= 1 or len(spans) == 1):
+        for start, stop in spans:
+            yield run_block(scenario, policies, root_seed, start, stop)
+            if on_block:
+                on_block(stop - start)
+        return
+    pool = executor or ProcessPoolExecutor(max_workers=jobs)
+    try:
+        futures = [pool.submit(run_block, scenario, policies, root_seed, start, stop) for start, stop in spans]
+        for future, (start, stop) in zip(futures, spans):
+            yield future.result()
+            if on_block:
+                on_block(stop - start)
+    finally:
+        if executor is None:
+            pool.shutdown()

@@ -1,0 +1,73 @@
+"""The books: every euro is posted once, to one revenue channel or one cost category, and moves cash.
+
+Profit of a month is the change in cash; the month closes only if that equals revenue minus costs, which
+catches any posting that moved cash without a category (or the reverse).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+REVENUE_CHANNELS = ("customer_revenue", "analysis_margin", "project_gains", "direct_value")
+COST_CATEGORIES = (
+    "payroll",
+    "notice_pay",
+    "severance",
+    "training",
+    "hiring",
+    "tool",
+    "errors",
+    "cost_of_sales",
+    "fixed_costs",
+)
+
+
+class BooksDoNotBalance(RuntimeError):
+    """Raised when a month's profit differs from revenue minus costs: a bug, never a user's mistake."""
+
+
+class Ledger:
+    """Monthly postings for a batch of replicates: one (R,) vector per revenue channel and cost category."""
+
+    def __init__(self, n_replicates: int, initial_cash_eur: float):
+        self.cash = np.full(n_replicates, float(initial_cash_eur))
+        self.revenue = {name: np.zeros(n_replicates) for name in REVENUE_CHANNELS}
+        self.costs = {name: np.zeros(n_replicates) for name in COST_CATEGORIES}
+        self._cash_at_open = self.cash.copy()
+
+    def open_month(self) -> None:
+        for book in (self.revenue, self.costs):
+            for vector in book.values():
+                vector.fill(0.0)
+        self._cash_at_open = self.cash.copy()
+
+    def earn(self, channel: str, amount: np.ndarray | float) -> None:
+        self.revenue[channel] += amount
+        self.cash += amount
+
+    def spend(self, category: str, amount: np.ndarray | float) -> None:
+        self.costs[category] += amount
+        self.cash -= amount
+
+    def close_month(self) -> np.ndarray:
+        """Return the month's profit after checking it against revenue minus costs."""
+        profit = self.cash - self._cash_at_open
+        expected = sum(self.revenue.values()) - sum(self.costs.values())
+        if not np.allclose(profit, expected, rtol=1e-9, atol=1e-6):
+            raise BooksDoNotBalance(f"profit {profit} differs from revenue - costs {expected}")
+        return profit
+
+
+def severance_eur(monthly_salary: np.ndarray, tenure_months: np.ndarray, rules: dict[str, float]) -> np.ndarray:
+    """Legal severance: months of pay per year of service, a higher rate beyond ten years (France, R1234-2)."""
+    years = tenure_months / 12.0
+    months_of_pay = rules["severance_months_per_year_first_10"] * np.minimum(years, 10.0) + rules[
+        "severance_months_per_year_beyond_10"
+    ] * np.maximum(years - 10.0, 0.0)
+    eligible = tenure_months >= rules["severance_min_tenure_months"]
+    return np.where(eligible, months_of_pay * monthly_salary, 0.0)
+
+
+def discount_factors(annual_rate: float, n_months: int) -> np.ndarray:
+    """End-of-month discount factors (1 + r)^(-(t+1)/12)."""
+    return (1.0 + annual_rate) ** (-(np.arange(n_months) + 1) / 12.0)

@@ -1,0 +1,217 @@
+"""FirmModel: what a manager does with the hours an automation tool frees.
+
+An agent-based model (Mesa) of a firm's employees, tasks, customers and books, stepped month by month. A
+digital tool removes part of some tasks (Autor, Levy & Murnane 2003; Arntz, Gregory & Zierahn 2016); the
+manager's policy cuts the people whose time was freed or reinvests that time in new work after reskilling
+(Acemoglu & Restrepo 2019). Survivor effects (Trevor & Nyberg 2008), customer continuity (Heskett et al.
+1994) and replacement costs (Boushey & Glynn 2012) decide which road pays. See docs/ODD.md.
+
+One month (``step``) follows the process overview of the ODD:
+    1. the tool rolls out and frees hours; 2. the manager applies the policy; 3. work; 4. customers;
+    5. learning; 6. engagement; 7. turnover and hiring; 8. books.
+The same ``run_month`` steps a batch of replicates for experiments and the one-replicate Mesa model.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import mesa
+import numpy as np
+
+from model.accounting import COST_CATEGORIES, REVENUE_CHANNELS, discount_factors
+from model.customers import ServiceReport, init_customers, serve
+from model.labour_market import fill_vacancies
+from model.policies import Manager, Policy, make_policy, manage, target_tasks
+from model.scenario import CATEGORIES, Scenario, load_scenario, with_levers
+from model.state import NOTICE, TRAINING, FirmState
+from model.workforce import Employee, age, effective_hours, learn, resign, update_engagement
+
+DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "assistant.toml"
+
+HOURS_METRICS = tuple(f"hours_{c}" for c in (*CATEGORIES, "idle"))
+MONTHLY_METRICS = (
+    "headcount", "initial_staff", "at_work", "in_training", "hires", "quits", "layoffs", "engagement", "routine_share",
+    "idle_share", "skill_index", "customers", "churn", "customer_retention", "service_quality",
+    "uncovered_share", "contact_loss", *HOURS_METRICS, *REVENUE_CHANNELS, *COST_CATEGORIES,
+    "revenue", "costs", "profit", "cumulative_profit", "cash", "discounted_profit", "npv_to_date",
+)  # fmt: skip
+
+
+def build_firm(scenario: Scenario, policy: Policy, seeds: list[np.random.SeedSequence]) -> FirmState:
+    """The firm at month 0 for a batch of replicates, with the customer references set from the initial staff."""
+    firm = FirmState(scenario, seeds, target_tasks(scenario))
+    initial = effective_hours(firm) / firm.schedule.augmentation[0]
+    init_customers(firm, (initial * equilibrium_presence(firm)[:, None]).sum(1))
+    policy.prepare(firm)
+    return firm
+
+
+def equilibrium_presence(firm: FirmState) -> np.ndarray:
+    """(N,) expected share of a post's output present when people quit at the baseline rate: a vacancy lasts
+    the time to fill, and a newcomer works at half speed on average over the ramp-up. The references of
+    demand and service quality use it, so the status quo is a steady state rather than a slow decline."""
+    quits = firm.quit_rate_per_month * firm.scenario.turnover.market_tightness
+    lost_months = firm.scenario.labour_market.time_to_fill_months + firm.ramp_months / 2.0
+    return np.clip(1.0 - quits * lost_months, 0.0, 1.0)
+
+
+def roll_out_tool(firm: FirmState) -> None:
+    """Each post loses the share of its remaining hours on each task that the tool removes this month."""
+    freed = firm.hours[..., :-1] * firm.schedule.freed_fraction(firm.month)
+    firm.hours[..., :-1] -= freed
+    firm.hours[..., -1] += freed.sum(-1)
+    firm.ledger.spend("tool", firm.schedule.cost_eur[firm.month])
+
+
+def pay(firm: FirmState) -> None:
+    """Payroll with employer contributions; notice is paid but not worked; timers run down."""
+    loaded_salary = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
+    on_notice = firm.status == NOTICE
+    firm.ledger.spend("payroll", (loaded_salary * (firm.occupied & ~on_notice)).sum(1))
+    firm.ledger.spend("notice_pay", (loaded_salary * np.clip(firm.timer, 0.0, 1.0) * on_notice).sum(1))
+    firm.timer -= firm.status >= TRAINING
+
+
+def run_month(firm: FirmState, policy: Policy) -> ServiceReport:
+    """One month of the process overview; returns what the work achieved."""
+    for counter in firm.events.values():
+        counter.fill(0.0)
+    firm.ledger.open_month()
+    roll_out_tool(firm)
+    manage(firm, policy)
+    report = serve(firm, effective_hours(firm).sum(1))
+    learn(firm)
+    update_engagement(firm)
+    resign(firm)
+    fill_vacancies(firm)
+    age(firm)
+    pay(firm)
+    return report
+
+
+class Recorder:
+    """Monthly outputs of a batch: one (R, T) array per metric of ``MONTHLY_METRICS``."""
+
+    def __init__(self, firm: FirmState):
+        self.data = {name: np.zeros((firm.n_replicates, firm.n_months)) for name in MONTHLY_METRICS}
+        self.discount = discount_factors(firm.scenario.levers.discount_rate, firm.n_months)
+        self.initial_customers = firm.scenario.customers.initial
+
+    def record(self, firm: FirmState, report: ServiceReport, profit: np.ndarray) -> None:
+        t = firm.month
+        d = self.data
+        at_work = firm.at_work
+        n_at_work = np.maximum(at_work.sum(1), 1)
+        hours = firm.hours * at_work[..., None] * firm.hours_per_month
+        d["headcount"][:, t] = firm.occupied.sum(1)
+        d["initial_staff"][:, t] = firm.initial_staff.sum(1)
+        d["at_work"][:, t] = at_work.sum(1)
+        d["in_training"][:, t] = (firm.status == TRAINING).sum(1)
+        for name in ("hires", "quits", "layoffs"):
+            d[name][:, t] = firm.events[name]
+        d["engagement"][:, t] = (firm.engagement_effective * at_work).sum(1) / n_at_work
+        paid = np.maximum(hours.sum((1, 2)), 1e-12)
+        for i, category in enumerate(CATEGORIES):
+            d[f"hours_{category}"][:, t] = hours[..., :-1][..., firm.tasks.category == i].sum((1, 2))
+        d["hours_idle"][:, t] = hours[..., -1].sum(1)
+        d["routine_share"][:, t] = d["hours_routine"][:, t] / paid
+        d["idle_share"][:, t] = d["hours_idle"][:, t] / paid
+        busy = hours[..., :-1]
+        d["skill_index"][:, t] = (busy * firm.skill).sum((1, 2)) / np.maximum(busy.sum((1, 2)), 1e-12)
+        d["customers"][:, t] = firm.customers
+        d["churn"][:, t] = report.churn
+        d["customer_retention"][:, t] = firm.cohort / self.initial_customers
+        d["service_quality"][:, t] = report.quality
+        d["uncovered_share"][:, t] = report.uncovered_share
+        d["contact_loss"][:, t] = firm.contact_loss
+        for book in (firm.ledger.revenue, firm.ledger.costs):
+            for name, vector in book.items():
+                d[name][:, t] = vector
+        d["revenue"][:, t] = sum(firm.ledger.revenue.values())
+        d["costs"][:, t] = sum(firm.ledger.costs.values())
+        d["profit"][:, t] = profit
+        d["cumulative_profit"][:, t] = d["cumulative_profit"][:, t - 1] + profit if t else profit
+        d["cash"][:, t] = firm.ledger.cash
+        d["discounted_profit"][:, t] = profit * self.discount[t]
+        d["npv_to_date"][:, t] = (
+            d["npv_to_date"][:, t - 1] + d["discounted_profit"][:, t] if t else d["discounted_profit"][:, t]
+        )
+
+
+def run_policy(scenario: Scenario, policy_name: str, seeds: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:
+    """Simulate one policy over a batch of replicates; returns (R, T) arrays of every monthly metric."""
+    policy = make_policy(scenario, policy_name)
+    firm = build_firm(scenario, policy, seeds)
+    recorder = Recorder(firm)
+    for month in range(firm.n_months):
+        firm.month = month
+        report = run_month(firm, policy)
+        recorder.record(firm, report, firm.ledger.close_month())
+    return recorder.data
+
+
+class FirmModel(mesa.Model):
+    """One replicate of the firm as a Mesa model: ``Employee`` agents to inspect, a ``Manager`` with a policy.
+
+    Args:
+        scenario: a scenario file path or a validated ``Scenario`` (default: scenarios/assistant.toml).
+        policy: name of one of the scenario's policies.
+        rng: integer seed (a ``SeedSequence`` is built from it, as in the replicate runner).
+        **levers: lever overrides, e.g. ``automation_scale=0.5``.
+
+    Example:
+        >>> model = FirmModel(policy="reinvest", rng=1)
+        >>> model.run_for(12)
+    """
+
+    def __init__(
+        self,
+        scenario: str | Path | Scenario = DEFAULT_SCENARIO,
+        policy: str = "reinvest",
+        rng: int = 0,
+        **levers: float,
+    ):
+        super().__init__(rng=rng)
+        spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if levers:
+            spec = with_levers(spec, **levers)
+        self.spec = spec
+        policy_object = make_policy(spec, policy)
+        self.firm = build_firm(spec, policy_object, [np.random.SeedSequence(rng)])
+        self.recorder = Recorder(self.firm)
+        self.manager = Manager(self, policy_object)
+        self._sync_employees()
+
+    @property
+    def month(self) -> int:
+        return self.firm.month
+
+    def step(self) -> None:
+        firm = self.firm
+        if firm.month >= firm.n_months:
+            self.running = False
+            return
+        report = run_month(firm, self.manager.policy)
+        self.recorder.record(firm, report, firm.ledger.close_month())
+        firm.month += 1
+        self._sync_employees()
+
+    def _sync_employees(self) -> None:
+        """One Employee agent per person in the firm: leavers removed, new hires added."""
+        present = {int(p) for p, here in zip(self.firm.person[0], self.firm.occupied[0]) if here}
+        for agent in list(self.agents_by_type.get(Employee, [])):
+            if agent.person not in present:
+                agent.remove()
+        known = {a.person for a in self.agents_by_type.get(Employee, [])}
+        for slot, (person, here) in enumerate(zip(self.firm.person[0], self.firm.occupied[0])):
+            if here and int(person) not in known:
+                Employee(self, slot)
+
+    @property
+    def employees(self) -> mesa.agent.AgentSet:
+        return self.agents_by_type[Employee]
+
+    def monthly(self) -> dict[str, np.ndarray]:
+        """Monthly metrics of the months run so far (1-D arrays)."""
+        return {name: values[0, : self.firm.month] for name, values in self.recorder.data.items()}

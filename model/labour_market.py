@@ -1,0 +1,35 @@
+"""The labour market: open posts are filled after a random time (geometric, mean time to fill); a hire costs a
+share of the annual salary and ramps up to full productivity over the role's ramp-up months."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.state import WORKING, FirmState
+
+
+def fill_vacancies(firm: FirmState) -> None:
+    market = firm.scenario.labour_market
+    hired = firm.vacancy & (firm.draws.hire[:, firm.month] < 1.0 / market.time_to_fill_months)
+    if not hired.any():
+        return
+    firm.status[hired] = WORKING
+    firm.vacancy[hired] = False
+    firm.tenure[hired] = 0.0
+    firm.aptitude[hired] = firm.draws.hire_aptitude[:, firm.month][hired]
+    mean = firm.scenario.engagement.initial_mean
+    firm.engagement_base[hired] = mean
+    firm.engagement[hired] = mean
+    firm.engagement_effective[hired] = mean
+    role_tasks = firm.role_hours[firm.role, :-1] > 0  # (N, K): what the role was hired for
+    newcomer_skill = np.where(role_tasks, firm.role_skill[:, None], firm.scenario.learning.skill_after_training)
+    firm.skill[hired] = np.broadcast_to(newcomer_skill, firm.skill.shape)[hired]
+    firm.reskilled[hired] = False
+    firm.failed[hired] = False
+    firm.pressure[hired] = 0.0
+    new_ids = firm.next_person[:, None] + np.cumsum(hired, axis=1) - 1
+    firm.person[hired] = new_ids[hired]
+    firm.next_person += hired.sum(1)
+    firm.events["hires"] += hired.sum(1)
+    cost = (hired * firm.salary_month * 12.0 * market.hiring_cost_share).sum(1)
+    firm.ledger.spend("hiring", cost)

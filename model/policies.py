@@ -1,0 +1,235 @@
+"""The manager and the policy registry: what to do with the hours a tool frees.
+
+A policy is a class with a pydantic ``Params`` model and a ``decide`` method that acts on the firm's arrays
+through the actions of ``FirmState`` (select, lay_off, start_training, move_idle, close_posts). Register your
+own with ``@register_policy("name")``; a scenario then names it as ``kind = "name"`` with its parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar, Literal
+
+import mesa
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from model.accounting import severance_eur
+from model.scenario import Scenario
+from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState
+
+POLICIES: dict[str, type[Policy]] = {}
+
+
+def register_policy(kind: str):
+    """Class decorator adding a policy to the registry under ``kind``."""
+
+    def add(cls: type[Policy]) -> type[Policy]:
+        cls.kind = kind
+        POLICIES[kind] = cls
+        return cls
+
+    return add
+
+
+class NoParams(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Policy:
+    """Base class: a named policy with validated parameters. Subclasses override ``decide``."""
+
+    kind: ClassVar[str] = ""
+    Params: ClassVar[type[BaseModel]] = NoParams
+
+    def __init__(self, name: str, params: BaseModel | None = None):
+        self.name = name
+        self.params = params if params is not None else self.Params()
+
+    def target_tasks(self) -> set[str]:
+        """Tasks this policy moves freed hours to (their demand follows ``new_work_demand_scale``)."""
+        return set()
+
+    def prepare(self, firm: FirmState) -> None:
+        """Called once before the first month, e.g. to turn task names into index vectors."""
+
+    def decide(self, firm: FirmState) -> None:
+        """Act on the month's freed hours. The default does nothing: freed hours stay idle."""
+
+    def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
+        """React to trainings that ended this month."""
+
+
+@register_policy("status_quo")
+class StatusQuo(Policy):
+    """Nobody decides anything: freed hours stay idle (the reference the brief calls 'idle time')."""
+
+
+class CuttingParams(NoParams):
+    targeting: Literal["most_freed", "lowest_performer", "last_in_first_out"] = "most_freed"
+    min_fte_to_cut: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+    fairness: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+
+
+class ReinvestParams(NoParams):
+    targets: dict[str, Annotated[float, Field(gt=0.0)]]
+    training_months: Annotated[float, Field(ge=0.0, le=24.0)] = 3.0
+    training_cost_eur: Annotated[float, Field(ge=0.0)] = 3000.0
+    min_share_for_training: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
+    on_failure: Literal["keep", "lay_off"] = "keep"
+
+    @field_validator("targets")
+    @classmethod
+    def _not_empty(cls, targets: dict[str, float]) -> dict[str, float]:
+        if not targets:
+            raise ValueError("name at least one target task")
+        return targets
+
+
+class HybridParams(CuttingParams, ReinvestParams):
+    reinvest_share: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
+
+
+@register_policy("cost_cutting")
+class CostCutting(Policy):
+    """Turn freed hours into FTEs and lay that many off (rounded at ``min_fte_to_cut``), by a targeting rule."""
+
+    Params = CuttingParams
+    reinvest_share = 0.0
+
+    def decide(self, firm: FirmState) -> None:
+        cut = np.floor(firm.freed_fte() * (1.0 - self.reinvest_share) + 1.0 - self.params.min_fte_to_cut)
+        firm.lay_off(firm.select(cut.astype(int), self.params.targeting), self.params.fairness)
+
+
+@register_policy("reinvest")
+class Reinvest(Policy):
+    """Keep everyone; freed hours go to target tasks after reskilling (months, cost, success from aptitude)."""
+
+    Params = ReinvestParams
+
+    def target_tasks(self) -> set[str]:
+        return set(self.params.targets)
+
+    def prepare(self, firm: FirmState) -> None:
+        index = firm.scenario.task_index()
+        weights = np.zeros(firm.tasks.size)
+        for task, weight in self.params.targets.items():
+            weights[index[task]] = weight
+        self.targets = weights / weights.sum()
+
+    def decide(self, firm: FirmState) -> None:
+        working = firm.status == WORKING
+        idle = firm.idle > 1e-9
+        firm.move_idle(working & firm.reskilled & idle, self.targets)
+        trainees = working & idle & ~firm.reskilled & ~firm.failed & (firm.idle >= self.params.min_share_for_training)
+        firm.start_training(trainees, self.params.training_months, self.params.training_cost_eur)
+
+    def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
+        firm.reskilled |= succeeded
+        start = firm.scenario.learning.skill_after_training
+        firm.skill = np.where(succeeded[..., None] & (self.targets > 0), np.maximum(firm.skill, start), firm.skill)
+        firm.move_idle(succeeded, self.targets)
+        firm.failed |= failed
+        if self.params.on_failure == "lay_off":
+            firm.lay_off(failed)
+
+
+@register_policy("hybrid")
+class Hybrid(Reinvest):
+    """Lay off ``1 - reinvest_share`` of the freed FTEs, reinvest the hours that remain."""
+
+    Params = HybridParams
+
+    def prepare(self, firm: FirmState) -> None:
+        super().prepare(firm)
+        self.cutting = CostCutting(
+            self.name, CuttingParams(**self.params.model_dump(include=set(CuttingParams.model_fields)))
+        )
+        self.cutting.reinvest_share = self.params.reinvest_share
+
+    def decide(self, firm: FirmState) -> None:
+        self.cutting.decide(firm)
+        super().decide(firm)
+
+
+@register_policy("attrition")
+class Attrition(Policy):
+    """No layoffs; posts in roles the tool touches are not refilled when their holder leaves."""
+
+    def decide(self, firm: FirmState) -> None:
+        automated = firm.automated_roles()
+        firm.backfill &= ~automated
+        firm.close_posts(firm.vacancy & ~firm.backfill)
+
+
+def make_policy(scenario: Scenario, name: str) -> Policy:
+    spec = scenario.policy(name)
+    cls = POLICIES[spec.kind]
+    return cls(name, cls.Params.model_validate(spec.model_extra or {}))
+
+
+def validate_policy_specs(scenario: Scenario) -> list[str]:
+    """One line per problem in the scenario's [[policies]] tables."""
+    problems = []
+    tasks = set(scenario.task_index())
+    for spec in scenario.policies:
+        where = f"policies.{spec.name}"
+        if spec.kind not in POLICIES:
+            problems.append(f"{where}.kind = {spec.kind!r}: unknown policy; allowed: {', '.join(sorted(POLICIES))}")
+            continue
+        try:
+            policy = make_policy(scenario, spec.name)
+        except ValidationError as exc:
+            for e in exc.errors():
+                key = ".".join(str(p) for p in e["loc"])
+                given = "nothing" if e["type"] == "missing" else repr(e.get("input"))
+                message = "unknown key" if e["type"] == "extra_forbidden" else e["msg"].removeprefix("Value error, ")
+                problems.append(f"{where}.{key} = {given}: {message}")
+            continue
+        problems += [f"{where}.targets: unknown task {t!r}" for t in sorted(policy.target_tasks() - tasks)]
+    return problems
+
+
+def target_tasks(scenario: Scenario) -> set[str]:
+    """Every task some policy of the scenario reinvests in: the 'new work' whose demand the lever scales."""
+    return set().union(*(make_policy(scenario, name).target_tasks() for name in scenario.policy_names()))
+
+
+def advance_statuses(firm: FirmState, policy: Policy) -> None:
+    """End trainings (success drawn from aptitude), move leavers from redeployment to notice, and out."""
+    ended = (firm.status == TRAINING) & (firm.timer <= 0)
+    if ended.any():
+        success = firm.draws.reskill[:, firm.month] < reskilling_probability(firm)
+        firm.status[ended] = WORKING
+        policy.after_training(firm, ended & success, ended & ~success)
+    to_notice = (firm.status == LEAVING) & (firm.timer <= 0)
+    firm.status[to_notice] = NOTICE
+    firm.timer[to_notice] = firm.rules["notice_months"]
+    gone = (firm.status == NOTICE) & (firm.timer <= 0)
+    if gone.any():
+        pay = severance_eur(firm.salary_month, firm.tenure, firm.rules)
+        firm.ledger.spend("severance", (pay * gone).sum(1))
+        firm.vacate(gone)
+
+
+def reskilling_probability(firm: FirmState) -> np.ndarray:
+    """logistic(logit(reskilling_success) + a * aptitude): the lever is the median-aptitude probability."""
+    p = np.clip(firm.scenario.levers.reskilling_success, 1e-12, 1.0 - 1e-12)
+    logit = np.log(p / (1.0 - p)) + firm.scenario.learning.aptitude_slope * firm.aptitude
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+class Manager(mesa.Agent):
+    """The manager: holds a policy and applies it each month."""
+
+    def __init__(self, model: mesa.Model, policy: Policy):
+        super().__init__(model)
+        self.policy = policy
+
+    def step(self) -> None:
+        manage(self.model.firm, self.policy)
+
+
+def manage(firm: FirmState, policy: Policy) -> None:
+    advance_statuses(firm, policy)
+    policy.decide(firm)

@@ -1,0 +1,383 @@
+"""Typed scenario parameters: TOML loading, ``--set`` overrides and one-line errors.
+
+A scenario file is data; this module is the only place that reads it. Every field has a default whose value,
+range and source are listed in docs/calibration.md. Unknown keys and wrong types are rejected.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+CATEGORIES = ("routine", "interpersonal", "analytic", "project")
+CHANNELS = ("back_office", "customer_care", "sales", "analysis", "projects", "direct")
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+Positive = Annotated[float, Field(gt=0.0)]
+
+
+class ScenarioError(ValueError):
+    """A user's mistake in a scenario file or override: one line per problem, no traceback."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+
+
+class Labels(Strict):
+    en: str
+    fr: str
+
+
+class Meta(Strict):
+    name: str
+    title: Labels
+    description: Labels
+    sources: list[str] = []
+
+
+class Simulation(Strict):
+    replicates: Annotated[int, Field(ge=1, le=100_000)] = 200
+    seed: Annotated[int, Field(ge=0)] = 20261127
+    hours_per_month: Positive = 151.67
+    initial_cash_eur: float = 0.0
+
+
+class Levers(Strict):
+    """Named scalars that ``--set levers.NAME=value`` and the workshop sliders move."""
+
+    automation_scale: Annotated[float, Field(ge=0.0, le=1.5)] = 1.0
+    reskilling_success: Share = 0.7
+    new_work_demand_scale: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0
+    survivor_effect_scale: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0
+    customer_sensitivity_scale: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0
+    discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08
+    years: Annotated[int, Field(ge=1, le=30)] = 5
+
+
+LEVER_NAMES = tuple(Levers.model_fields)
+
+
+class Task(Strict):
+    id: str
+    label: Labels
+    category: Literal["routine", "interpersonal", "analytic", "project"]
+    channel: Literal["back_office", "customer_care", "sales", "analysis", "projects", "direct"]
+    automatable_share: Share = 0.0
+    demand_hours_per_customer_month: NonNegative = 0.0
+    demand_hours_per_month: NonNegative = 0.0
+    value_eur_per_hour: NonNegative = 0.0
+    learning_months: Positive = 6.0
+
+    @model_validator(mode="after")
+    def _back_office_demand_is_derived(self) -> Task:
+        if self.channel == "back_office" and (self.demand_hours_per_customer_month or self.demand_hours_per_month):
+            raise ValueError("back_office demand is derived from the initial staffing; remove the demand_* keys")
+        return self
+
+
+class Role(Strict):
+    id: str
+    label: Labels
+    count: Annotated[int, Field(ge=0)]
+    salary_eur_per_year: Positive
+    hours: dict[str, Share]
+    skill: Share = 1.0
+    tenure_years_mean: Positive = 6.0
+    ramp_up_months: Positive = 2.0
+
+    @model_validator(mode="after")
+    def _hours_sum_to_one(self) -> Role:
+        total = sum(self.hours.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"hours shares must sum to 1, they sum to {total:g}")
+        return self
+
+
+class Customers(Strict):
+    initial: Positive
+    revenue_eur_per_customer_month: Positive
+    gross_margin: Annotated[float, Field(gt=0.0, le=1.0)] = 0.6
+    base_churn_per_month: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.015
+    acquisition_per_month: NonNegative | None = None
+    acquisition_per_sales_hour: NonNegative = 0.0
+    quality_elasticity: NonNegative = 0.5
+    quality_cap: Annotated[float, Field(ge=1.0)] = 1.5
+    contact_loss_churn: NonNegative = 1.0
+    contact_memory_half_life_months: Positive = 6.0
+    backlog_churn: NonNegative = 2.0
+    analysis_margin_max: Share = 0.02
+    project_hours: Positive = 300.0
+    project_success_probability: Share = 0.5
+    project_gain_eur: NonNegative = 0.0
+    error_cost_eur_per_hour: NonNegative = 60.0
+    fixed_costs_eur_per_month: NonNegative = 0.0
+
+
+class Engagement(Strict):
+    initial_mean: Share = 0.7
+    initial_sd: Share = 0.08
+    reference: Share = 0.7
+    relaxation_months: Positive = 6.0
+    productivity_slope: NonNegative = 0.3
+    routine_weight: NonNegative = 0.15
+    idle_weight: NonNegative = 0.3
+    workload_weight: NonNegative = 0.5
+    growth_bonus: NonNegative = 0.05
+    failure_penalty: NonNegative = 0.15
+    survivor_shock: NonNegative = 0.2
+    survivor_exponent: Annotated[float, Field(gt=0.0, le=1.0)] = 0.2
+    survivor_half_life_months: Positive = 4.0
+    best_performers_first: Share = 0.5
+
+
+class Turnover(Strict):
+    annual_quit_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.105
+    engagement_beta: NonNegative = 3.0
+    market_tightness: Positive = 1.0
+
+
+class LabourMarket(Strict):
+    time_to_fill_months: Annotated[float, Field(ge=1.0)] = 1.4
+    hiring_cost_share: NonNegative = 0.12
+
+
+class Learning(Strict):
+    skill_half_life_unused_months: Positive = 24.0
+    skill_after_training: Share = 0.3
+    aptitude_slope: NonNegative = 0.8
+    practice_aptitude_slope: NonNegative = 0.2
+
+
+class Jurisdiction(Strict):
+    preset: Literal["france", "at_will"] = "france"
+    employer_contribution_rate: NonNegative | None = None
+    notice_months: NonNegative | None = None
+    severance_months_per_year_first_10: NonNegative | None = None
+    severance_months_per_year_beyond_10: NonNegative | None = None
+    severance_min_tenure_months: NonNegative | None = None
+    redeployment_months: NonNegative | None = None
+    redeployment_cost_eur: NonNegative | None = None
+
+
+JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
+    # Code du travail R1234-2 (severance), L1234-1 (notice), L1233-4 (redeployment attempt before dismissal).
+    "france": dict(
+        employer_contribution_rate=0.30,
+        notice_months=2.0,
+        severance_months_per_year_first_10=0.25,
+        severance_months_per_year_beyond_10=1 / 3,
+        severance_min_tenure_months=8.0,
+        redeployment_months=2.0,
+        redeployment_cost_eur=1500.0,
+    ),
+    "at_will": dict(
+        employer_contribution_rate=0.10,
+        notice_months=0.5,
+        severance_months_per_year_first_10=0.0,
+        severance_months_per_year_beyond_10=0.0,
+        severance_min_tenure_months=0.0,
+        redeployment_months=0.0,
+        redeployment_cost_eur=0.0,
+    ),
+}
+
+
+class Wave(Strict):
+    month: Annotated[int, Field(ge=0)]
+    removed_share: dict[str, Share]
+    ramp_months: Annotated[int, Field(ge=1)] = 6
+    one_off_cost_eur: NonNegative = 0.0
+    monthly_cost_eur: NonNegative = 0.0
+    augmentation: dict[str, Annotated[float, Field(ge=1.0, le=3.0)]] = {}
+
+
+class Automation(Strict):
+    waves: list[Wave] = []
+
+
+class PolicySpec(BaseModel):
+    """A policy named in a scenario: its registry kind plus that kind's own parameters."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    name: str
+    kind: str
+
+
+class Scenario(Strict):
+    meta: Meta
+    simulation: Simulation = Simulation()
+    levers: Levers = Levers()
+    tasks: list[Task]
+    roles: list[Role]
+    customers: Customers
+    engagement: Engagement = Engagement()
+    turnover: Turnover = Turnover()
+    labour_market: LabourMarket = LabourMarket()
+    learning: Learning = Learning()
+    jurisdiction: Jurisdiction = Jurisdiction()
+    automation: Automation = Automation()
+    policies: list[PolicySpec]
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Scenario:
+        task_ids = [t.id for t in self.tasks]
+        problems = [f"task id {t!r} is repeated" for t in set(task_ids) if task_ids.count(t) > 1]
+        known = set(task_ids)
+        shares = {t.id: t.automatable_share for t in self.tasks}
+        for role in self.roles:
+            problems += [f"role {role.id!r} names unknown task {k!r}" for k in role.hours if k not in known]
+        for i, wave in enumerate(self.automation.waves):
+            for k, share in wave.removed_share.items():
+                if k not in known:
+                    problems.append(f"automation wave {i} names unknown task {k!r}")
+                elif share > shares[k] + 1e-9:
+                    problems.append(
+                        f"automation wave {i} removes {share:g} of {k!r}, above its automatable_share {shares[k]:g}"
+                    )
+            problems += [
+                f"automation wave {i} augments unknown task {k!r}" for k in wave.augmentation if k not in known
+            ]
+        names = [p.name for p in self.policies]
+        problems += [f"policy name {n!r} is repeated" for n in set(names) if names.count(n) > 1]
+        if sum(r.count for r in self.roles) == 0:
+            problems.append("the firm has no employees: every role has count 0")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def jurisdiction_rules(self) -> dict[str, float]:
+        """The jurisdiction preset with this scenario's explicit overrides applied."""
+        rules = dict(JURISDICTION_PRESETS[self.jurisdiction.preset])
+        rules.update({k: v for k, v in self.jurisdiction.model_dump(exclude={"preset"}).items() if v is not None})
+        return rules
+
+    def task_index(self) -> dict[str, int]:
+        return {t.id: i for i, t in enumerate(self.tasks)}
+
+    def policy(self, name: str) -> PolicySpec:
+        for spec in self.policies:
+            if spec.name == name:
+                return spec
+        raise ScenarioError([f"{self.meta.name}: no policy named {name!r}; defined: {', '.join(self.policy_names())}"])
+
+    def policy_names(self) -> list[str]:
+        return [p.name for p in self.policies]
+
+
+def _format_error(source: str, error: dict[str, Any]) -> str:
+    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
+    given = error.get("input")
+    given_text = "nothing" if error["type"] == "missing" else repr(given)
+    if isinstance(given, dict | list):
+        given_text = f"a {type(given).__name__}"
+    allowed = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        allowed = "unknown key (check spelling against docs/calibration.md)"
+    return f"{source}: {path} = {given_text}: {allowed}"
+
+
+def validate_data(data: dict[str, Any], source: str) -> Scenario:
+    """Validate raw scenario data, or raise ScenarioError with one line per problem."""
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_format_error(source, e) for e in exc.errors()]) from None
+    from model.policies import validate_policy_specs  # policies know their own parameters
+
+    problems = validate_policy_specs(scenario)
+    if problems:
+        raise ScenarioError([f"{source}: {p}" for p in problems])
+    return scenario
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ScenarioError([f"{path}: no such scenario file (try `python run.py scenarios`)"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{path}: not valid TOML: {exc}"]) from None
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """Split ``key.path=value`` into a key path and a TOML-typed value (``2`` is int, ``0.5`` float)."""
+    if "=" not in text:
+        raise ScenarioError([f"--set {text!r}: expected key.path=value, e.g. levers.automation_scale=0.5"])
+    key, raw = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return [part for part in key.strip().split(".") if part], value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any], source: str) -> dict[str, Any]:
+    """Return a copy of ``data`` with ``--set`` overrides applied; list items are addressed by index or name."""
+    data = copy.deepcopy(data)
+    items = overrides.items() if isinstance(overrides, dict) else (parse_override(o) for o in overrides)
+    for key, value in items:
+        path = key.split(".") if isinstance(key, str) else key
+        node: Any = data
+        for depth, part in enumerate(path[:-1]):
+            node = _child(node, part, path[: depth + 1], source)
+        last = path[-1]
+        if isinstance(node, list):
+            node = _child(node, last, path, source)
+        node[last] = value
+    return data
+
+
+def _child(node: Any, part: str, path: list[str], source: str) -> Any:
+    if isinstance(node, list):
+        for item in node:
+            if isinstance(item, dict) and part in (item.get("name"), item.get("id")):
+                return item
+        if part.isdigit() and int(part) < len(node):
+            return node[int(part)]
+        raise ScenarioError([f"{source}: --set {'.'.join(path)}: no item {part!r} in this list"])
+    if not isinstance(node, dict):
+        raise ScenarioError(
+            [f"{source}: --set {'.'.join(path)}: {path[-2] if len(path) > 1 else path[0]} is not a table"]
+        )
+    return node.setdefault(part, {})
+
+
+def load_scenario(path: str | Path, overrides: list[str] | dict[str, Any] | None = None) -> Scenario:
+    """Read, override and validate a scenario file. Raises ScenarioError (one line per problem)."""
+    source = str(path)
+    data = apply_overrides(read_toml(path), overrides or [], source)
+    return validate_data(data, source)
+
+
+def with_levers(scenario: Scenario, **levers: float) -> Scenario:
+    """A copy of ``scenario`` with some levers changed, validated."""
+    unknown = [k for k in levers if k not in LEVER_NAMES]
+    if unknown:
+        raise ScenarioError(
+            [f"{scenario.meta.name}: unknown lever(s) {', '.join(unknown)}; allowed: {', '.join(LEVER_NAMES)}"]
+        )
+    data = scenario.model_dump(mode="python")
+    for name, value in levers.items():
+        data["levers"][name] = int(value) if name == "years" else float(value)
+    return validate_data(data, scenario.meta.name)
+
+
+def months(scenario: Scenario) -> int:
+    return 12 * scenario.levers.years
+
+
+def monthly_rate(annual: float) -> float:
+    """Monthly probability equivalent to an annual one."""
+    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)

@@ -1,0 +1,263 @@
+"""The firm's state as arrays over a batch of replicates (R) and employee slots (N), plus the actions on it.
+
+A slot is a post: it keeps its job description (hours over tasks) when its holder leaves, so a replacement
+steps into the same work. Every slot is stepped every month, occupied or not, so that two policies run on
+the same seeds consume identical random numbers in identical order (common random numbers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.accounting import Ledger
+from model.scenario import Scenario, monthly_rate
+from model.tasks import AutomationSchedule, TaskCatalogue, build_catalogue, build_schedule
+
+VACANT, WORKING, TRAINING, LEAVING, NOTICE = 0, 1, 2, 3, 4
+STATUS_NAMES = ("vacant", "working", "training", "leaving", "notice")
+TARGETING_RULES = ("most_freed", "lowest_performer", "last_in_first_out")
+
+
+@dataclass
+class Draws:
+    """Every random number a batch will use, drawn up front in fixed shapes, one stream per purpose."""
+
+    aptitude: np.ndarray  # (R, N) initial staff, standard normal
+    engagement: np.ndarray  # (R, N) initial staff, standard normal
+    tenure: np.ndarray  # (R, N) initial staff, uniform
+    quit: np.ndarray  # (R, T, N) uniform
+    hire: np.ndarray  # (R, T, N) uniform: vacancy filled this month
+    hire_aptitude: np.ndarray  # (R, T, N) standard normal
+    reskill: np.ndarray  # (R, T, N) uniform: training succeeds
+    customers: np.ndarray  # (R, T, 2) standard normal: churn, acquisition
+    project: np.ndarray  # (R, T) uniform: a finished project succeeds
+
+
+def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
+    """The n children of a seed, the same on every call (``SeedSequence.spawn`` would give new ones)."""
+    return [np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, i)) for i in range(n)]
+
+
+def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Draws:
+    """Draw each replicate's numbers from its own seed, so a replicate's numbers never depend on its batch."""
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in Draws.__dataclass_fields__}
+    shape = (n_months, n_slots)
+    for seed in seeds:
+        init, quits, hires, reskill, customers = (np.random.default_rng(s) for s in streams(seed, 5))
+        parts["aptitude"].append(init.standard_normal(n_slots))
+        parts["engagement"].append(init.standard_normal(n_slots))
+        parts["tenure"].append(init.random(n_slots))
+        parts["quit"].append(quits.random(shape, dtype=np.float32))
+        parts["hire"].append(hires.random(shape, dtype=np.float32))
+        parts["hire_aptitude"].append(hires.standard_normal(shape, dtype=np.float32))
+        parts["reskill"].append(reskill.random(shape, dtype=np.float32))
+        parts["customers"].append(customers.standard_normal((n_months, 2)))
+        parts["project"].append(customers.random(n_months))
+    return Draws(**{name: np.stack(values) for name, values in parts.items()})
+
+
+class FirmState:
+    """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month."""
+
+    def __init__(self, scenario: Scenario, seeds: list[np.random.SeedSequence], target_tasks: set[str]):
+        self.scenario = scenario
+        self.n_months = 12 * scenario.levers.years
+        self.hours_per_month = scenario.simulation.hours_per_month
+        self.rules = scenario.jurisdiction_rules()
+        self.tasks: TaskCatalogue = build_catalogue(scenario, target_tasks)
+        self.schedule: AutomationSchedule = build_schedule(scenario, self.n_months)
+        self.month = 0
+        self._init_posts(scenario)
+        self.draws = draw(seeds, self.n_slots, self.n_months)
+        self._init_people(scenario)
+        self.ledger = Ledger(self.n_replicates, scenario.simulation.initial_cash_eur)
+        self.quit_rate_per_month = monthly_rate(scenario.turnover.annual_quit_rate)
+
+    # -- initial state ---------------------------------------------------------------------------------------
+
+    def _init_posts(self, scenario: Scenario) -> None:
+        index = scenario.task_index()
+        roles = scenario.roles
+        self.role_ids = [r.id for r in roles]
+        self.role = np.concatenate([np.full(r.count, i) for i, r in enumerate(roles)]).astype(np.int64)
+        self.n_slots = len(self.role)
+        base = np.zeros((len(roles), len(index) + 1))
+        for i, r in enumerate(roles):
+            for task, share in r.hours.items():
+                base[i, index[task]] = share
+        self.role_hours = base  # (roles, K + 1), last column idle
+        self.salary_month = np.array([r.salary_eur_per_year / 12.0 for r in roles])[self.role]
+        self.role_skill = np.array([r.skill for r in roles])[self.role]
+        self.ramp_months = np.array([r.ramp_up_months for r in roles])[self.role]
+        self.routine_reference = self._routine_share(base[self.role])  # (N,)
+
+    def _init_people(self, scenario: Scenario) -> None:
+        d = self.draws
+        self.n_replicates = d.aptitude.shape[0]
+        shape = (self.n_replicates, self.n_slots)
+        k = self.tasks.size
+        self.status = np.full(shape, WORKING, dtype=np.int8)
+        self.timer = np.zeros(shape)
+        self.hours = np.broadcast_to(self.role_hours[self.role], shape + (k + 1,)).copy()
+        on_task = self.hours[..., :k] > 0
+        self.skill = np.where(on_task, self.role_skill[None, :, None], 0.0)
+        e = scenario.engagement
+        self.engagement_base = np.clip(e.initial_mean + e.initial_sd * d.engagement, 0.05, 0.95)
+        self.engagement = self.engagement_base.copy()
+        self.engagement_effective = self.engagement.copy()
+        self.aptitude = d.aptitude.copy()
+        tenure_mean = np.array([r.tenure_years_mean * 12.0 for r in scenario.roles])[self.role]
+        self.tenure = np.maximum(-np.log1p(-d.tenure) * tenure_mean, self.ramp_months)
+        self.backfill = np.ones(shape, dtype=bool)
+        self.vacancy = np.zeros(shape, dtype=bool)
+        self.initial_staff = np.ones(shape, dtype=bool)
+        self.reskilled = np.zeros(shape, dtype=bool)
+        self.failed = np.zeros(shape, dtype=bool)
+        self.person = np.broadcast_to(np.arange(self.n_slots), shape).copy()
+        self.next_person = np.full(self.n_replicates, self.n_slots)
+        self.pressure = np.zeros(shape)
+        self.survivor_penalty = np.zeros(self.n_replicates)
+        self.contact_loss = np.zeros(self.n_replicates)
+        self.events = {name: np.zeros(self.n_replicates) for name in ("hires", "quits", "layoffs", "exits")}
+
+    # -- views -----------------------------------------------------------------------------------------------
+
+    @property
+    def occupied(self) -> np.ndarray:
+        return self.status != VACANT
+
+    @property
+    def at_work(self) -> np.ndarray:
+        """Employees who do their tasks this month (working or training; not those on their way out)."""
+        return (self.status == WORKING) | (self.status == TRAINING)
+
+    @property
+    def idle(self) -> np.ndarray:
+        return self.hours[..., -1]
+
+    def _routine_share(self, hours: np.ndarray) -> np.ndarray:
+        routine = hours[..., :-1][..., self.tasks.in_category("routine")].sum(-1)
+        busy = 1.0 - hours[..., -1]
+        return np.divide(routine, busy, out=np.zeros_like(busy), where=busy > 1e-12)
+
+    def routine_share(self) -> np.ndarray:
+        """Routine share of each employee's busy (non-idle) hours."""
+        return self._routine_share(self.hours)
+
+    def performance(self) -> np.ndarray:
+        """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
+        busy = self.hours[..., :-1]
+        weight = busy.sum(-1)
+        skill = np.divide((busy * self.skill).sum(-1), weight, out=np.zeros_like(weight), where=weight > 0)
+        return skill * self.ramp()
+
+    def ramp(self) -> np.ndarray:
+        """New hires reach full productivity linearly over their role's ramp-up months."""
+        return np.minimum(1.0, (self.tenure + 1.0) / self.ramp_months)
+
+    def freed_fte(self) -> np.ndarray:
+        """Idle hours of people at work, in full-time equivalents, per replicate."""
+        return (self.idle * (self.status == WORKING)).sum(-1)
+
+    def automated_roles(self) -> np.ndarray:
+        """(N,) slots whose role has at least one task the tool has started to remove."""
+        touched = self.schedule.automated[self.month + 1] > 0
+        return (self.role_hours[:, :-1][:, touched] > 0).any(-1)[self.role]
+
+    # -- actions policies take -------------------------------------------------------------------------------
+
+    def select(self, count: np.ndarray, rule: str, candidates: np.ndarray | None = None) -> np.ndarray:
+        """Pick ``count[r]`` employees at work in each replicate by a targeting rule; ties go to lower slots."""
+        if rule not in TARGETING_RULES:
+            raise ValueError(f"targeting rule {rule!r}; allowed: {', '.join(TARGETING_RULES)}")
+        pool = self.status == WORKING if candidates is None else candidates & (self.status == WORKING)
+        score = {"most_freed": -self.idle, "lowest_performer": self.performance(), "last_in_first_out": self.tenure}[
+            rule
+        ]
+        score = np.where(pool, score, np.inf)
+        rank = np.argsort(np.argsort(score, axis=1, kind="stable"), axis=1, kind="stable")
+        return pool & (rank < np.minimum(count, pool.sum(1))[:, None])
+
+    def lay_off(self, mask: np.ndarray, fairness: float = 0.0) -> None:
+        """Announce dismissals: work handed to survivors, redeployment attempt where the law asks, then notice."""
+        if not mask.any():
+            return
+        headcount = self.occupied.sum(1)
+        laid_off = mask.sum(1)
+        self.lose_contacts(mask)
+        self.absorb(mask)
+        self.status[mask] = LEAVING
+        self.timer[mask] = self.rules["redeployment_months"]
+        self.backfill[mask] = False
+        self.ledger.spend("training", (mask * self.rules["redeployment_cost_eur"]).sum(1))
+        self.events["layoffs"] += laid_off
+        e = self.scenario.engagement
+        share = np.divide(laid_off, headcount, out=np.zeros(self.n_replicates), where=headcount > 0)
+        shock = e.survivor_shock * self.scenario.levers.survivor_effect_scale * (share / 0.01) ** e.survivor_exponent
+        self.survivor_penalty += shock * (1.0 - 0.5 * fairness)
+
+    def start_training(self, mask: np.ndarray, months: float, cost_eur: float) -> None:
+        self.status[mask] = TRAINING
+        self.timer[mask] = months
+        self.ledger.spend("training", mask.sum(1) * cost_eur)
+
+    def move_idle(self, mask: np.ndarray, targets: np.ndarray) -> None:
+        """Move the idle hours of ``mask`` onto tasks in proportions ``targets`` (K,)."""
+        moved = np.where(mask, self.idle, 0.0)
+        self.hours[..., :-1] += moved[..., None] * targets
+        self.hours[..., -1] -= moved
+
+    def absorb(self, leavers: np.ndarray) -> None:
+        """Hand the leavers' remaining tasks to colleagues at work.
+
+        Colleagues who already do a task take it in proportion to their hours on it (anyone at work if nobody
+        does). Absorbed hours fill idle time first; beyond that a colleague's week is squeezed: every task
+        shrinks in proportion, and the work that no longer fits shows up as uncovered demand and workload.
+        """
+        k = self.tasks.size
+        work = np.where(leavers[..., None], self.hours[..., :k], 0.0).sum(1)  # (R, K)
+        if not work.any():
+            return
+        peers = self.at_work & ~leavers
+        share = np.where(peers[..., None], self.hours[..., :k], 0.0)
+        total = share.sum(1, keepdims=True)
+        fallback = np.broadcast_to(peers[..., None] / np.maximum(peers.sum(1), 1)[:, None, None], share.shape)
+        weight = np.where(total > 1e-12, share / np.maximum(total, 1e-12), fallback)
+        added = weight * work[:, None, :]
+        self.hours[..., :k] += added
+        self.hours[..., -1] -= added.sum(-1)
+        self.hours[leavers] = 0.0
+        self.hours[..., -1][leavers] = 1.0
+        overfull = self.hours[..., -1] < 0
+        if overfull.any():
+            self.hours[..., -1] = np.maximum(self.hours[..., -1], 0.0)
+            self.hours /= np.where(overfull, self.hours.sum(-1), 1.0)[..., None]
+
+    def close_posts(self, posts: np.ndarray) -> None:
+        """Stop hiring for vacant posts; colleagues take over their work."""
+        if posts.any():
+            self.absorb(posts)
+            self.hours[posts] = 0.0
+            self.vacancy &= ~posts
+            self.backfill &= ~posts
+
+    # -- events shared by mechanisms ---------------------------------------------------------------------------
+
+    def lose_contacts(self, leavers: np.ndarray) -> None:
+        """Customers whose contact stops working lose continuity (their share of the care portfolio)."""
+        care = self.hours[..., :-1][..., self.tasks.in_channel("customer_care")].sum(-1) * self.at_work
+        total = care.sum(1)
+        lost = np.divide((care * leavers).sum(1), total, out=np.zeros(self.n_replicates), where=total > 0)
+        self.contact_loss = np.minimum(self.contact_loss + lost, 1.0)
+
+    def vacate(self, leavers: np.ndarray) -> None:
+        """Leavers are gone: posts to refill become vacancies, posts not refilled hand their work on."""
+        closed = leavers & ~self.backfill
+        self.absorb(closed)
+        self.hours[closed] = 0.0
+        self.status[leavers] = VACANT
+        self.vacancy |= leavers & self.backfill
+        self.initial_staff &= ~leavers
+        self.events["exits"] += leavers.sum(1)

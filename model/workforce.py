@@ -1,0 +1,144 @@
+"""Employees: the Mesa agent a person inspects, and the monthly mechanisms over the arrays of all of them.
+
+Productive hours, learning, engagement and quits are computed for every slot of every replicate at once; an
+``Employee`` agent is a view of one slot of a one-replicate firm, so it always agrees with the arrays.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from model.state import STATUS_NAMES, FirmState
+
+
+class Employee(mesa.Agent):
+    """One person in one slot. Read-only view of the firm's arrays (replicate 0)."""
+
+    def __init__(self, model: mesa.Model, slot: int):
+        super().__init__(model)
+        self.slot = slot
+        self.person = int(model.firm.person[0, slot])
+
+    def _get(self, array: np.ndarray):
+        return array[0, self.slot]
+
+    @property
+    def role(self) -> str:
+        return self.model.firm.role_ids[self.model.firm.role[self.slot]]
+
+    @property
+    def salary_eur_per_year(self) -> float:
+        return float(self.model.firm.salary_month[self.slot] * 12.0)
+
+    @property
+    def status(self) -> str:
+        return STATUS_NAMES[self._get(self.model.firm.status)]
+
+    @property
+    def hours_per_month(self) -> dict[str, float]:
+        """Paid hours on each task, plus ``idle`` (freed hours nobody has reassigned)."""
+        firm = self.model.firm
+        names = (*firm.tasks.ids, "idle")
+        return {n: float(h * firm.hours_per_month) for n, h in zip(names, self._get(firm.hours)) if h > 0}
+
+    @property
+    def skill(self) -> dict[str, float]:
+        firm = self.model.firm
+        return {n: float(s) for n, s in zip(firm.tasks.ids, self._get(firm.skill)) if s > 0}
+
+    @property
+    def engagement(self) -> float:
+        return float(self._get(self.model.firm.engagement_effective))
+
+    @property
+    def tenure_months(self) -> float:
+        return float(self._get(self.model.firm.tenure))
+
+    @property
+    def aptitude(self) -> float:
+        return float(self._get(self.model.firm.aptitude))
+
+    @property
+    def customers(self) -> float:
+        """Customers this person looks after: their share of the firm's customer-care hours."""
+        firm = self.model.firm
+        care = firm.hours[0, :, :-1][:, firm.tasks.in_channel("customer_care")].sum(-1) * firm.at_work[0]
+        total = care.sum()
+        return float(firm.customers[0] * care[self.slot] / total) if total > 0 else 0.0
+
+
+def effective_hours(firm: FirmState) -> np.ndarray:
+    """(R, N, K) productive hours: H * h_ik * available * ramp * (0.5 + 0.5 s_ik) * (1 + g (e - e_ref)) * aug_k."""
+    e = firm.scenario.engagement
+    k = firm.tasks.size
+    person = firm.at_work * firm.ramp() * (1.0 + e.productivity_slope * (firm.engagement_effective - e.reference))
+    task = firm.hours[..., :k] * (0.5 + 0.5 * firm.skill) * firm.schedule.augmentation[firm.month]
+    return firm.hours_per_month * person[..., None] * task
+
+
+def learn(firm: FirmState) -> None:
+    """Skills grow with practice toward 1 (learning curve) and fade when unused (half-life)."""
+    lp = firm.scenario.learning
+    k = firm.tasks.size
+    practice = firm.hours[..., :k] * firm.at_work[..., None]
+    speed = np.exp(lp.practice_aptitude_slope * firm.aptitude)[..., None] / firm.tasks.learning_months
+    gain = (1.0 - firm.skill) * -np.expm1(-practice * speed)
+    fade = np.where(practice > 0, 0.0, firm.skill * (1.0 - 0.5 ** (1.0 / lp.skill_half_life_unused_months)))
+    firm.skill += np.where(firm.occupied[..., None], gain - fade, 0.0)
+
+
+def update_engagement(firm: FirmState) -> None:
+    """Engagement relaxes toward a target set by job content, idle time, workload, growth and failure;
+    a decaying survivor penalty (after layoffs) is subtracted, larger for better performers."""
+    e = firm.scenario.engagement
+    target = (
+        firm.engagement_base
+        + e.growth_bonus * firm.reskilled
+        - e.routine_weight * (firm.routine_share() - firm.routine_reference)
+        - e.idle_weight * firm.idle
+        - e.workload_weight * firm.pressure
+        - e.failure_penalty * firm.failed
+    )
+    firm.engagement += (target - firm.engagement) / e.relaxation_months
+    np.clip(firm.engagement, 0.0, 1.0, out=firm.engagement)
+    penalty = firm.survivor_penalty[:, None] * np.ones_like(firm.engagement)
+    if firm.survivor_penalty.any():
+        penalty *= 1.0 + e.best_performers_first * _performance_z(firm)
+    firm.engagement_effective = np.clip(firm.engagement - penalty, 0.0, 1.0)
+    firm.survivor_penalty *= 0.5 ** (1.0 / e.survivor_half_life_months)
+
+
+def _performance_z(firm: FirmState) -> np.ndarray:
+    """Performance standardised within each replicate among people at work, clipped to [-1, 1]."""
+    at_work = firm.at_work
+    perf = firm.performance()
+    n = np.maximum(at_work.sum(1, keepdims=True), 1)
+    mean = (perf * at_work).sum(1, keepdims=True) / n
+    sd = np.sqrt((((perf - mean) * at_work) ** 2).sum(1, keepdims=True) / n)
+    z = np.divide(perf - mean, sd, out=np.zeros_like(perf), where=sd > 1e-9)
+    return np.clip(z, -1.0, 1.0) * at_work
+
+
+def quit_hazard(firm: FirmState) -> np.ndarray:
+    """Monthly quit probability: base * market * exp(beta (e_ref - e))."""
+    t = firm.scenario.turnover
+    reference = firm.scenario.engagement.reference
+    return (
+        firm.quit_rate_per_month
+        * t.market_tightness
+        * np.exp(t.engagement_beta * (reference - firm.engagement_effective))
+    )
+
+
+def resign(firm: FirmState) -> None:
+    """People at work quit with their hazard; they take their customers' continuity and their skills."""
+    leavers = firm.at_work & (firm.draws.quit[:, firm.month] < quit_hazard(firm))
+    if leavers.any():
+        firm.lose_contacts(leavers)
+        firm.events["quits"] += leavers.sum(1)
+        firm.vacate(leavers)
+
+
+def age(firm: FirmState) -> None:
+    firm.tenure += firm.occupied

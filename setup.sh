@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Build .venv with a Python >= 3.12 and the project's dependencies (idempotent). Usage: ./setup.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+find_python() {
+  for candidate in "${PYTHON:-}" python3.13 python3.12 python3 \
+      "$HOME"/.pyenv/versions/3.13*/bin/python3 "$HOME"/.pyenv/versions/3.12*/bin/python3 \
+      /usr/local/bin/python3.12 /usr/bin/python3.12; do
+    [ -n "$candidate" ] || continue
+    command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
+    if "$candidate" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then
+      echo "$candidate"; return 0
+    fi
+  done
+  return 1
+}
+if [ ! -x .venv/bin/python ]; then
+  python=$(find_python) || { echo "setup.sh: needs Python >= 3.12 (found none on PATH or under ~/.pyenv); install one or set PYTHON=/path/to/python3.12" >&2; exit 1; }
+  echo "setup.sh: creating .venv with $python" >&2
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
+.venv/bin/python -m pip install --quiet -e ".[test]" 2>&1 | grep -v "is ignored: it is neither" >&2 || true
+.venv/bin/python -c "import mesa, numpy, pydantic, plotly" || { echo "setup.sh: dependency install failed" >&2; exit 1; }
