@@ -37,7 +37,8 @@ def init_customers(firm: FirmState, initial_hours: np.ndarray) -> None:
     firm.project_progress = np.zeros(r)
     firm.contact_loss = np.full(r, steady_contact_loss(firm))
     back_office = firm.tasks.in_channel("back_office")
-    firm.back_office_hours_per_customer = np.where(back_office, initial_hours, 0.0) / c.initial
+    required = initial_hours * (1.0 - c.staffing_slack)  # the initial staff can do a little more than required
+    firm.back_office_hours_per_customer = np.where(back_office, required, 0.0) / c.initial
     output = task_output(firm, initial_hours)
     firm.care_reference = output[:, firm.tasks.in_channel("customer_care")].sum(1)
     sales = output[:, firm.tasks.in_channel("sales")].sum(1)
@@ -105,8 +106,8 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     ledger.spend("cost_of_sales", customer_revenue * (1.0 - c.gross_margin))
     ledger.spend("fixed_costs", c.fixed_costs_eur_per_month)
     analysis = t.in_channel("analysis")
-    analysis_demand = required[:, analysis].sum(1)
-    insight = np.divide(output[:, analysis].sum(1), analysis_demand, out=np.zeros_like(care), where=analysis_demand > 0)
+    nominal = (t.demand_per_customer * firm.customers[:, None] + t.demand_fixed)[:, analysis].sum(1)
+    insight = np.divide(output[:, analysis].sum(1), nominal, out=np.zeros_like(care), where=nominal > 0)
     ledger.earn("analysis_margin", customer_revenue * c.analysis_margin_max * insight)
     ledger.earn("direct_value", (output * np.where(t.in_channel("direct"), t.value_per_hour, 0.0)).sum(1))
     ledger.earn("project_gains", _finish_projects(firm, output[:, t.in_channel("projects")].sum(1)))

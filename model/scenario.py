@@ -114,12 +114,13 @@ class Customers(Strict):
     quality_cap: Annotated[float, Field(ge=1.0)] = 1.5
     contact_loss_churn: NonNegative = 1.0
     contact_memory_half_life_months: Positive = 6.0
-    backlog_churn: NonNegative = 2.0
+    backlog_churn: NonNegative = 1.0
     analysis_margin_max: Share = 0.02
     project_hours: Positive = 300.0
     project_success_probability: Share = 0.5
     project_gain_eur: NonNegative = 0.0
-    error_cost_eur_per_hour: NonNegative = 60.0
+    error_cost_eur_per_hour: NonNegative = 40.0
+    staffing_slack: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.05
     fixed_costs_eur_per_month: NonNegative = 0.0
 
 
@@ -128,7 +129,7 @@ class Engagement(Strict):
     initial_sd: Share = 0.08
     reference: Share = 0.7
     relaxation_months: Positive = 6.0
-    productivity_slope: NonNegative = 0.3
+    productivity_slope: NonNegative = 0.2
     routine_weight: NonNegative = 0.15
     idle_weight: NonNegative = 0.3
     workload_weight: NonNegative = 0.5

@@ -212,20 +212,26 @@ class FirmState:
     def absorb(self, leavers: np.ndarray) -> None:
         """Hand the leavers' remaining tasks to colleagues at work.
 
-        Colleagues who already do a task take it in proportion to their hours on it (anyone at work if nobody
-        does). Absorbed hours fill idle time first; beyond that a colleague's week is squeezed: every task
-        shrinks in proportion, and the work that no longer fits shows up as uncovered demand and workload.
+        A task goes to the colleagues who already do it, in proportion to their hours on it; if nobody does,
+        it is spread evenly over everyone at work. A colleague new to a task starts at the post-training
+        skill (a handover). Absorbed hours fill idle time first;
+        beyond that a colleague's week is squeezed: every task shrinks in proportion, and the work that no
+        longer fits shows up as uncovered demand and workload.
         """
         k = self.tasks.size
         work = np.where(leavers[..., None], self.hours[..., :k], 0.0).sum(1)  # (R, K)
         if not work.any():
             return
         peers = self.at_work & ~leavers
-        share = np.where(peers[..., None], self.hours[..., :k], 0.0)
-        total = share.sum(1, keepdims=True)
-        fallback = np.broadcast_to(peers[..., None] / np.maximum(peers.sum(1), 1)[:, None, None], share.shape)
-        weight = np.where(total > 1e-12, share / np.maximum(total, 1e-12), fallback)
+        own = np.where(peers[..., None], self.hours[..., :k], 0.0)
+        weight = np.broadcast_to(peers[..., None], own.shape).astype(float)
+        total = own.sum(1, keepdims=True)
+        weight = np.where(
+            total > 1e-12, own / np.maximum(total, 1e-12), weight / np.maximum(weight.sum(1, keepdims=True), 1)
+        )
         added = weight * work[:, None, :]
+        newcomer = (added > 0) & (self.skill < self.scenario.learning.skill_after_training)
+        self.skill[newcomer] = self.scenario.learning.skill_after_training
         self.hours[..., :k] += added
         self.hours[..., -1] -= added.sum(-1)
         self.hours[leavers] = 0.0
