@@ -7,6 +7,7 @@ the number of workers), so the same root seed gives identical numbers with 1 or 
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 
@@ -60,7 +61,7 @@ def _run_blocks(scenario, policies, replicates, root_seed, jobs, executor, on_bl
             if on_block:
                 on_block(stop - start)
         return
-    pool = executor or ProcessPoolExecutor(max_workers=jobs)
+    pool = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
     try:
         futures = [pool.submit(run_block, scenario, policies, root_seed, start, stop) for start, stop in spans]
         for future, (start, stop) in zip(futures, spans):

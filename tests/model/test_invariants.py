@@ -1,0 +1,54 @@
+"""Invariants checked every month, under every policy and at the edges of the levers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model.firm import build_firm, run_month
+from model.policies import make_policy
+from model.state import VACANT
+from tests.conftest import build, scenario_data, seeds
+
+ALL_POLICIES = [
+    {"name": "cost_cutting", "kind": "cost_cutting", "targeting": "lowest_performer"},
+    {"name": "reinvest", "kind": "reinvest", "targets": {"customer_follow_up": 1.0}, "on_failure": "lay_off"},
+    {"name": "hybrid", "kind": "hybrid", "targets": {"commercial_analysis": 1.0}, "reinvest_share": 0.5},
+    {"name": "attrition", "kind": "attrition"},
+    {"name": "status_quo", "kind": "status_quo"},
+]
+EDGES = [
+    {},
+    {"levers.automation_scale": 1.5, "levers.reskilling_success": 0.0, "levers.survivor_effect_scale": 5.0},
+    {"levers.new_work_demand_scale": 0.0, "levers.customer_sensitivity_scale": 5.0, "turnover.market_tightness": 3.0},
+    {"jurisdiction.preset": "at_will", "labour_market.time_to_fill_months": 6.0, "levers.years": 3},
+]
+
+
+def check_month(firm) -> None:
+    rows = firm.hours.sum(-1)
+    posts = firm.occupied | firm.vacancy
+    np.testing.assert_allclose(rows[posts], 1.0, atol=1e-9)  # hours conserved on every live post
+    assert np.all((np.abs(rows - 1.0) < 1e-9) | (rows == 0.0))  # closed posts hold nothing
+    assert np.all(firm.hours >= -1e-12)
+    assert np.all(firm.occupied.sum(1) >= 0) and not np.any(firm.vacancy & (firm.status != VACANT))
+    for name in ("skill", "engagement", "engagement_effective"):
+        values = getattr(firm, name)
+        assert np.all((values >= 0) & (values <= 1)), name
+    assert np.all(firm.customers >= 0)
+    for value in vars(firm).values():
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            assert np.isfinite(value).all()
+
+
+@pytest.mark.parametrize("edge", EDGES, ids=["defaults", "harsh", "no_demand", "at_will"])
+@pytest.mark.parametrize("policy", [p["name"] for p in ALL_POLICIES])
+def test_invariants_hold_every_month(policy, edge):
+    scenario = build(scenario_data("assistant"), policies=ALL_POLICIES, **edge)
+    policy_object = make_policy(scenario, policy)
+    firm = build_firm(scenario, policy_object, seeds(16))
+    for month in range(firm.n_months):
+        firm.month = month
+        run_month(firm, policy_object)
+        firm.ledger.close_month()  # raises if profit differs from revenue - costs
+        check_month(firm)
