@@ -89,7 +89,7 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     total_needed = needed.sum(1)
     uncovered = np.divide(missing.sum(1), total_needed, out=np.zeros_like(total_needed), where=total_needed > 0)
     ledger.spend("errors", missing.sum(1) * c.error_cost_eur_per_hour)
-    firm.pressure = _workload(firm, needed, hours[:, back_office], back_office)
+    firm.pressure = _workload(firm, required, hours, back_office)
 
     care = output[:, t.in_channel("customer_care")].sum(1)
     quality = np.divide(care, firm.care_reference, out=np.ones_like(care), where=firm.care_reference > 0)
@@ -118,9 +118,11 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
 
 
 def _workload(firm: FirmState, needed: np.ndarray, done: np.ndarray, back_office: np.ndarray) -> np.ndarray:
-    """(R, N) pressure: each person's share of hours on required tasks that are short of hands, by how short."""
-    shortfall = np.clip(np.divide(needed, done, out=np.ones_like(needed), where=done > 0) - 1.0, 0.0, 1.0)
-    return (firm.hours[..., :-1][..., back_office] * shortfall[:, None, :]).sum(-1) * firm.at_work
+    """(R, N) pressure: each person's share of hours on required tasks that are short of hands, by how short
+    (needed / done - 1, at most 1; a required task nobody does counts as fully short)."""
+    ratio = np.divide(needed, done, out=np.where(needed > 0, 2.0, 1.0), where=done > 0)
+    shortfall = np.clip(ratio - 1.0, 0.0, 1.0) * back_office
+    return firm.hours_on(shortfall) * firm.at_work
 
 
 def _finish_projects(firm: FirmState, project_hours: np.ndarray) -> np.ndarray:
@@ -129,14 +131,14 @@ def _finish_projects(firm: FirmState, project_hours: np.ndarray) -> np.ndarray:
     firm.project_progress += project_hours
     finished = firm.project_progress >= c.project_hours
     firm.project_progress -= finished * c.project_hours
-    success = finished & (firm.draws.project[:, firm.month] < c.project_success_probability)
+    success = finished & (firm.draws.project[firm.month] < c.project_success_probability)
     return success * c.project_gain_eur
 
 
 def _renew_base(firm: FirmState, churn: np.ndarray, acquisition: np.ndarray) -> None:
     """Churn and acquisition with Gaussian noise of binomial and Poisson size (fixed draws keep CRN)."""
     c = firm.scenario.customers
-    z = firm.draws.customers[:, firm.month]
+    z = firm.draws.customers[firm.month]
     n = firm.customers
     lost = np.clip(n * churn + np.sqrt(n * churn * (1.0 - churn)) * z[:, 0], 0.0, n)
     won = np.maximum(acquisition + np.sqrt(acquisition) * z[:, 1], 0.0)

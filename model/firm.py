@@ -41,8 +41,8 @@ MONTHLY_METRICS = (
 def build_firm(scenario: Scenario, policy: Policy, seeds: list[np.random.SeedSequence]) -> FirmState:
     """The firm at month 0 for a batch of replicates, with the customer references set from the initial staff."""
     firm = FirmState(scenario, seeds, target_tasks(scenario))
-    initial = effective_hours(firm) / firm.schedule.augmentation[0]
-    init_customers(firm, (initial * equilibrium_presence(firm)[:, None]).sum(1))
+    initial = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
+    init_customers(firm, initial)
     policy.prepare(firm)
     return firm
 
@@ -58,10 +58,12 @@ def equilibrium_presence(firm: FirmState) -> np.ndarray:
 
 def roll_out_tool(firm: FirmState) -> None:
     """Each post loses the share of its remaining hours on each task that the tool removes this month."""
-    freed = firm.hours[..., :-1] * firm.schedule.freed_fraction(firm.month)
-    firm.hours[..., :-1] -= freed
-    firm.hours[..., -1] += freed.sum(-1)
     firm.ledger.spend("tool", firm.schedule.cost_eur[firm.month])
+    fraction = firm.schedule.freed_fraction[firm.month]
+    if fraction.any():
+        freed = firm.hours[..., :-1] * fraction
+        firm.hours[..., :-1] -= freed
+        firm.hours[..., -1] += freed.sum(-1)
 
 
 def pay(firm: FirmState) -> None:
@@ -80,7 +82,7 @@ def run_month(firm: FirmState, policy: Policy) -> ServiceReport:
     firm.ledger.open_month()
     roll_out_tool(firm)
     manage(firm, policy)
-    report = serve(firm, effective_hours(firm).sum(1))
+    report = serve(firm, effective_hours(firm))
     learn(firm)
     update_engagement(firm)
     resign(firm)
@@ -97,13 +99,14 @@ class Recorder:
         self.data = {name: np.zeros((firm.n_replicates, firm.n_months)) for name in MONTHLY_METRICS}
         self.discount = discount_factors(firm.scenario.levers.discount_rate, firm.n_months)
         self.initial_customers = firm.scenario.customers.initial
+        self.category_matrix = (firm.tasks.category[:, None] == np.arange(len(CATEGORIES))).astype(float)  # (K, 4)
 
     def record(self, firm: FirmState, report: ServiceReport, profit: np.ndarray) -> None:
         t = firm.month
         d = self.data
         at_work = firm.at_work
         n_at_work = np.maximum(at_work.sum(1), 1)
-        hours = firm.hours * at_work[..., None] * firm.hours_per_month
+        per_task = np.matmul(at_work[:, None, :].astype(float), firm.hours)[:, 0, :] * firm.hours_per_month  # (R, K+1)
         d["headcount"][:, t] = firm.occupied.sum(1)
         d["initial_staff"][:, t] = firm.initial_staff.sum(1)
         d["at_work"][:, t] = at_work.sum(1)
@@ -111,14 +114,15 @@ class Recorder:
         for name in ("hires", "quits", "layoffs"):
             d[name][:, t] = firm.events[name]
         d["engagement"][:, t] = (firm.engagement_effective * at_work).sum(1) / n_at_work
-        paid = np.maximum(hours.sum((1, 2)), 1e-12)
+        paid = np.maximum(per_task.sum(1), 1e-12)
+        by_category = per_task[:, :-1] @ self.category_matrix
         for i, category in enumerate(CATEGORIES):
-            d[f"hours_{category}"][:, t] = hours[..., :-1][..., firm.tasks.category == i].sum((1, 2))
-        d["hours_idle"][:, t] = hours[..., -1].sum(1)
+            d[f"hours_{category}"][:, t] = by_category[:, i]
+        d["hours_idle"][:, t] = per_task[:, -1]
         d["routine_share"][:, t] = d["hours_routine"][:, t] / paid
         d["idle_share"][:, t] = d["hours_idle"][:, t] / paid
-        busy = hours[..., :-1]
-        d["skill_index"][:, t] = (busy * firm.skill).sum((1, 2)) / np.maximum(busy.sum((1, 2)), 1e-12)
+        skilled = np.matmul(at_work[:, None, :].astype(float), firm.hours[..., :-1] * firm.skill)[:, 0, :].sum(1)
+        d["skill_index"][:, t] = skilled * firm.hours_per_month / np.maximum(per_task[:, :-1].sum(1), 1e-12)
         d["customers"][:, t] = firm.customers
         d["churn"][:, t] = report.churn
         d["customer_retention"][:, t] = firm.cohort / self.initial_customers

@@ -27,12 +27,12 @@ class Draws:
     aptitude: np.ndarray  # (R, N) initial staff, standard normal
     engagement: np.ndarray  # (R, N) initial staff, standard normal
     tenure: np.ndarray  # (R, N) initial staff, uniform
-    quit: np.ndarray  # (R, T, N) uniform
-    hire: np.ndarray  # (R, T, N) uniform: vacancy filled this month
-    hire_aptitude: np.ndarray  # (R, T, N) standard normal
-    reskill: np.ndarray  # (R, T, N) uniform: training succeeds
-    customers: np.ndarray  # (R, T, 2) standard normal: churn, acquisition
-    project: np.ndarray  # (R, T) uniform: a finished project succeeds
+    quit: np.ndarray  # (T, R, N) uniform; month first, so a month's slice is contiguous
+    hire: np.ndarray  # (T, R, N) uniform: vacancy filled this month
+    hire_aptitude: np.ndarray  # (T, R, N) standard normal
+    reskill: np.ndarray  # (T, R, N) uniform: training succeeds
+    customers: np.ndarray  # (T, R, 2) standard normal: churn, acquisition
+    project: np.ndarray  # (T, R) uniform: a finished project succeeds
 
 
 def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
@@ -55,7 +55,8 @@ def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Dr
         parts["reskill"].append(reskill.random(shape, dtype=np.float32))
         parts["customers"].append(customers.standard_normal((n_months, 2)))
         parts["project"].append(customers.random(n_months))
-    return Draws(**{name: np.stack(values) for name, values in parts.items()})
+    initial = ("aptitude", "engagement", "tenure")
+    return Draws(**{name: np.stack(values, axis=0 if name in initial else 1) for name, values in parts.items()})
 
 
 class FirmState:
@@ -91,7 +92,7 @@ class FirmState:
         self.salary_month = np.array([r.salary_eur_per_year / 12.0 for r in roles])[self.role]
         self.role_skill = np.array([r.skill for r in roles])[self.role]
         self.ramp_months = np.array([r.ramp_up_months for r in roles])[self.role]
-        self.routine_reference = self._routine_share(base[self.role])  # (N,)
+        self.routine_reference = self.routine_share(base[self.role])  # (N,)
 
     def _init_people(self, scenario: Scenario) -> None:
         d = self.draws
@@ -137,14 +138,25 @@ class FirmState:
     def idle(self) -> np.ndarray:
         return self.hours[..., -1]
 
-    def _routine_share(self, hours: np.ndarray) -> np.ndarray:
-        routine = hours[..., :-1][..., self.tasks.in_category("routine")].sum(-1)
+    def hours_on(self, weights: np.ndarray, hours: np.ndarray | None = None) -> np.ndarray:
+        """(R, N) share of each post's hours on tasks, weighted by ``weights`` (K,) or (R, K)."""
+        hours = self.hours if hours is None else hours
+        if weights.ndim == 1:
+            return hours[..., :-1] @ weights
+        return np.matmul(hours[..., :-1], weights[..., None])[..., 0]
+
+    def routine_share(self, hours: np.ndarray | None = None) -> np.ndarray:
+        """Routine share of each employee's busy (non-idle) hours."""
+        hours = self.hours if hours is None else hours
+        routine = self.hours_on(self.tasks.in_category("routine").astype(float), hours)
         busy = 1.0 - hours[..., -1]
         return np.divide(routine, busy, out=np.zeros_like(busy), where=busy > 1e-12)
 
-    def routine_share(self) -> np.ndarray:
-        """Routine share of each employee's busy (non-idle) hours."""
-        return self._routine_share(self.hours)
+    def care_portfolio(self) -> np.ndarray:
+        """(R, N) share of the customers each person looks after: their share of customer-care hours at work."""
+        care = self.hours_on(self.tasks.in_channel("customer_care").astype(float)) * self.at_work
+        total = care.sum(1, keepdims=True)
+        return np.divide(care, total, out=np.zeros_like(care), where=total > 0)
 
     def performance(self) -> np.ndarray:
         """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
@@ -205,6 +217,8 @@ class FirmState:
 
     def move_idle(self, mask: np.ndarray, targets: np.ndarray) -> None:
         """Move the idle hours of ``mask`` onto tasks in proportions ``targets`` (K,)."""
+        if not mask.any():
+            return
         moved = np.where(mask, self.idle, 0.0)
         self.hours[..., :-1] += moved[..., None] * targets
         self.hours[..., -1] -= moved
@@ -253,9 +267,7 @@ class FirmState:
 
     def lose_contacts(self, leavers: np.ndarray) -> None:
         """Customers whose contact stops working lose continuity (their share of the care portfolio)."""
-        care = self.hours[..., :-1][..., self.tasks.in_channel("customer_care")].sum(-1) * self.at_work
-        total = care.sum(1)
-        lost = np.divide((care * leavers).sum(1), total, out=np.zeros(self.n_replicates), where=total > 0)
+        lost = (self.care_portfolio() * leavers).sum(1)
         self.contact_loss = np.minimum(self.contact_loss + lost, 1.0)
 
     def vacate(self, leavers: np.ndarray) -> None:

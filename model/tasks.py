@@ -7,6 +7,7 @@ of a task's hours; waves compound (each removes its share of what is left) and r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -50,7 +51,7 @@ def build_catalogue(scenario: Scenario, target_tasks: set[str]) -> TaskCatalogue
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class AutomationSchedule:
     """Automated share and augmentation of each task, month by month, and the tool's costs."""
 
@@ -58,11 +59,12 @@ class AutomationSchedule:
     augmentation: np.ndarray  # (T, K): productivity multiplier on the hours left
     cost_eur: np.ndarray  # (T,): one-off and monthly tool costs
 
-    def freed_fraction(self, month: int) -> np.ndarray:
-        """Fraction of the hours still on each task that the tool removes this month."""
-        before, after = self.automated[month], self.automated[month + 1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(before < 1.0, (after - before) / (1.0 - before), 0.0)
+    @cached_property
+    def freed_fraction(self) -> np.ndarray:
+        """(T, K) fraction of the hours still on each task that the tool removes in month t."""
+        before, after = self.automated[:-1], self.automated[1:]
+        left = 1.0 - before
+        return np.divide(after - before, left, out=np.zeros_like(left), where=left > 0)
 
 
 def build_schedule(scenario: Scenario, n_months: int) -> AutomationSchedule:

@@ -63,29 +63,32 @@ class Employee(mesa.Agent):
     def customers(self) -> float:
         """Customers this person looks after: their share of the firm's customer-care hours."""
         firm = self.model.firm
-        care = firm.hours[0, :, :-1][:, firm.tasks.in_channel("customer_care")].sum(-1) * firm.at_work[0]
-        total = care.sum()
-        return float(firm.customers[0] * care[self.slot] / total) if total > 0 else 0.0
+        return float(firm.customers[0] * firm.care_portfolio()[0, self.slot])
 
 
-def effective_hours(firm: FirmState) -> np.ndarray:
-    """(R, N, K) productive hours: H * h_ik * available * ramp * (0.5 + 0.5 s_ik) * (1 + g (e - e_ref)) * aug_k."""
+def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0) -> np.ndarray:
+    """(R, K) productive hours per task: the sum over employees i of
+    H * h_ik * available_i * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k (times ``weight_i``)."""
     e = firm.scenario.engagement
     k = firm.tasks.size
-    person = firm.at_work * firm.ramp() * (1.0 + e.productivity_slope * (firm.engagement_effective - e.reference))
-    task = firm.hours[..., :k] * (0.5 + 0.5 * firm.skill) * firm.schedule.augmentation[firm.month]
-    return firm.hours_per_month * person[..., None] * task
+    person = firm.at_work * firm.ramp() * (1.0 + e.productivity_slope * (firm.engagement_effective - e.reference)) * weight
+    skilled = firm.hours[..., :k] * (1.0 + firm.skill)  # 0.5 (1 + s), the 0.5 folded into the constant below
+    per_task = np.matmul(person[:, None, :], skilled)[:, 0, :]
+    return (0.5 * firm.hours_per_month) * per_task * firm.schedule.augmentation[firm.month]
 
 
 def learn(firm: FirmState) -> None:
-    """Skills grow with practice toward 1 (learning curve) and fade when unused (half-life)."""
+    """Skills grow with practice toward 1 (learning curve) and fade when unused (half-life).
+
+    Each month closes the share min(1, h_ik * exp(a * aptitude) / learning_months_k) of the gap to 1.
+    """
     lp = firm.scenario.learning
     k = firm.tasks.size
     practice = firm.hours[..., :k] * firm.at_work[..., None]
-    speed = np.exp(lp.practice_aptitude_slope * firm.aptitude)[..., None] / firm.tasks.learning_months
-    gain = (1.0 - firm.skill) * -np.expm1(-practice * speed)
-    fade = np.where(practice > 0, 0.0, firm.skill * (1.0 - 0.5 ** (1.0 / lp.skill_half_life_unused_months)))
-    firm.skill += np.where(firm.occupied[..., None], gain - fade, 0.0)
+    speed = np.exp(lp.practice_aptitude_slope * firm.aptitude)[..., None] * (1.0 / firm.tasks.learning_months)
+    rate = np.minimum(practice * speed, 1.0)  # share of the skill gap closed this month
+    fade = 1.0 - 0.5 ** (1.0 / lp.skill_half_life_unused_months)
+    firm.skill += np.where(practice > 0, rate * (1.0 - firm.skill), -fade * firm.skill)
 
 
 def update_engagement(firm: FirmState) -> None:
@@ -133,7 +136,7 @@ def quit_hazard(firm: FirmState) -> np.ndarray:
 
 def resign(firm: FirmState) -> None:
     """People at work quit with their hazard; they take their customers' continuity and their skills."""
-    leavers = firm.at_work & (firm.draws.quit[:, firm.month] < quit_hazard(firm))
+    leavers = firm.at_work & (firm.draws.quit[firm.month] < quit_hazard(firm))
     if leavers.any():
         firm.lose_contacts(leavers)
         firm.events["quits"] += leavers.sum(1)

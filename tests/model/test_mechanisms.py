@@ -35,7 +35,7 @@ def test_waves_compound_and_ramp_linearly():
     schedule = build_schedule(validate_data(tiny_firm(**{"automation.waves": waves}), "t"), 12)
     entry = schedule.automated[:, 0]
     np.testing.assert_allclose(entry[:5], [0.0, 0.25, 0.5, 0.75, 0.75])  # 1 - (1 - 0.5)(1 - 0.5)
-    np.testing.assert_allclose(schedule.freed_fraction(2), 0.5 * np.array([1.0, 0.0]))  # half of what is left
+    np.testing.assert_allclose(schedule.freed_fraction[2], 0.5 * np.array([1.0, 0.0]))  # half of what is left
     assert schedule.automated[:, 1].max() == 0.0
 
 
