@@ -1,0 +1,183 @@
+"""What the figures plot, computed from saved result tables (never by running the model).
+
+Every function takes a ``Results`` (``experiments.results.load_results``) or its tables and returns plain
+numpy arrays or DataFrames, so the numbers behind a chart can be checked without drawing it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from experiments.results import Results
+
+CATEGORIES = ("routine", "interpersonal", "analytic", "project", "idle")
+QUANTILES = (5, 25, 50, 75, 95)
+
+# Waterfall channel -> (outcome totals, sign): costs enter negated (their effect on profit).
+WATERFALL_CHANNELS: dict[str, tuple[tuple[str, ...], int]] = {
+    "salaries": (("total_payroll",), -1),
+    "severance": (("total_notice_pay", "total_severance"), -1),
+    "training": (("total_training",), -1),
+    "hiring": (("total_hiring",), -1),
+    "errors": (("total_errors",), -1),
+    "customer_revenue": (("total_customer_revenue",), 1),
+    "cost_of_sales": (("total_cost_of_sales",), -1),
+    "new_work": (("total_analysis_margin", "total_project_gains", "total_direct_value"), 1),
+    "tool": (("total_tool",), -1),
+    "fixed_costs": (("total_fixed_costs",), -1),
+}
+ZERO_EUR = 0.5  # a channel whose mean difference rounds to zero euros is dropped
+
+
+def policies(results: Results) -> list[str]:
+    """Policies in the order of the comparison (the first is the reference)."""
+    return list(results.summary["policies"])
+
+
+def pairs(results: Results) -> list[tuple[str, str]]:
+    """(a, b) of every paired comparison in the summary: each policy against the reference."""
+    return [(pair["a"], pair["b"]) for pair in results.summary["paired"]]
+
+
+def focus_pair(results: Results) -> tuple[str, str] | None:
+    """The pair a headline talks about: reinvest vs cost_cutting when both ran, else the first pair."""
+    found = pairs(results)
+    for a, b in found:
+        if (a, b) == ("reinvest", "cost_cutting"):
+            return a, b
+    return found[0] if found else None
+
+
+def pair_summary(results: Results, a: str, b: str) -> dict:
+    """The summary's paired entry for ``a`` against ``b``; ValueError if the run did not compare them."""
+    for pair in results.summary["paired"]:
+        if (pair["a"], pair["b"]) == (a, b):
+            return pair
+    raise ValueError(f"{a} vs {b}: not compared in {results.path}; pairs: {pairs(results)}")
+
+
+def n_replicates(results: Results) -> int:
+    return int(results.summary["replicates"])
+
+
+def n_months(results: Results) -> int:
+    return int(results.monthly["month"].max())
+
+
+def wide(monthly: pd.DataFrame, policy: str, metric: str) -> np.ndarray:
+    """(R, T) array of ``metric`` for ``policy``: one row per replicate, one column per month."""
+    frame = monthly.loc[monthly["policy"] == policy, ["replicate", "month", metric]]
+    table = frame.pivot(index="replicate", columns="month", values=metric)
+    return table.sort_index().sort_index(axis=1).to_numpy(dtype=float)
+
+
+def bands(values: np.ndarray) -> dict[int, np.ndarray]:
+    """Percentiles 5, 25, 50, 75, 95 over replicates of an (R, T) array, each (T,)."""
+    return dict(zip(QUANTILES, np.percentile(values, QUANTILES, axis=0)))
+
+
+@dataclass(frozen=True)
+class Crossover:
+    """Where A's cumulative profit overtakes B's for good: per replicate and summarised."""
+
+    months: np.ndarray  # (R,) 1-based month or NaN when never
+    median: float | None
+    q25: float | None
+    q75: float | None
+    share_never: float
+
+    @property
+    def happens(self) -> bool:
+        """True when most replicates cross (a median crossover month exists for the majority)."""
+        return self.median is not None and self.share_never < 0.5
+
+
+def crossover(results: Results, a: str, b: str, metric: str = "cumulative_profit") -> Crossover:
+    """Crossover months of ``a`` over ``b`` (``experiments.compare.crossover_months``), per replicate."""
+    from experiments.compare import crossover_months
+
+    months = crossover_months(wide(results.monthly, a, metric), wide(results.monthly, b, metric))
+    crossed = months[~np.isnan(months)]
+    if len(crossed) == 0:
+        return Crossover(months, None, None, None, 1.0)
+    q25, median, q75 = (float(q) for q in np.percentile(crossed, [25, 50, 75]))
+    return Crossover(months, median, q25, q75, float(np.isnan(months).mean()))
+
+
+def paired_difference(results: Results, a: str, b: str, metric: str = "npv") -> np.ndarray:
+    """(R,) per-replicate difference ``a - b`` of an outcome (common random numbers pair the replicates)."""
+    table = results.outcomes.pivot(index="replicate", columns="policy", values=metric).sort_index()
+    return (table[a] - table[b]).to_numpy(dtype=float)
+
+
+def waterfall(results: Results, a: str, b: str) -> tuple[list[tuple[str, float]], float]:
+    """Mean paired difference ``a - b`` of horizon profit by channel, and the total.
+
+    Costs enter with their effect on profit (a higher cost is a negative bar). Channels whose mean
+    difference rounds to zero euros are dropped. The total is the undiscounted cumulative profit difference
+    and equals the sum of all channels (profit = revenue - costs, every euro in one channel).
+    """
+    bars = []
+    for channel, (columns, sign) in WATERFALL_CHANNELS.items():
+        value = sign * sum(paired_difference(results, a, b, column).mean() for column in columns)
+        if abs(value) >= ZERO_EUR:
+            bars.append((channel, float(value)))
+    total = float(paired_difference(results, a, b, "cumulative_profit").mean())
+    return bars, total
+
+
+def waterfall_all_channels(results: Results, a: str, b: str) -> float:
+    """Sum of every channel's mean difference, zero bars included (equals the waterfall total)."""
+    return float(
+        sum(
+            sign * paired_difference(results, a, b, column).mean()
+            for columns, sign in WATERFALL_CHANNELS.values()
+            for column in columns
+        )
+    )
+
+
+def tool_start_month(results: Results) -> int:
+    """First month (1-based) of the first automation wave; 1 when there is none."""
+    waves = results.scenario.automation.waves
+    return max(1, min((w.month for w in waves), default=1))
+
+
+def hours_by_category(results: Results) -> pd.DataFrame:
+    """Mean paid hours a month by task category: one row 'before' (months before the tool) and one per policy
+    at the horizon (last month). Columns: the categories of ``CATEGORIES``."""
+    monthly = results.monthly
+    columns = [f"hours_{c}" for c in CATEGORIES]
+    start = tool_start_month(results)
+    reference = policies(results)[0]
+    before_months = monthly["month"] < start if start > 1 else monthly["month"] == 1
+    before = monthly.loc[before_months & (monthly["policy"] == reference), columns].mean()
+    last = monthly[monthly["month"] == n_months(results)].groupby("policy", sort=False)[columns].mean()
+    table = pd.concat([before.to_frame("before").T, last.loc[policies(results)]])
+    table.columns = list(CATEGORIES)
+    return table
+
+
+def automated_tasks(results: Results) -> list[tuple[str, float]]:
+    """(task id, largest share removed) of every task an automation wave touches, in catalogue order."""
+    removed: dict[str, float] = {}
+    for wave in results.scenario.automation.waves:
+        for task, share in wave.removed_share.items():
+            removed[task] = max(removed.get(task, 0.0), share * results.scenario.levers.automation_scale)
+    return [(t.id, removed[t.id]) for t in results.scenario.tasks if removed.get(t.id, 0.0) > 0]
+
+
+def task_label(results: Results, task_id: str, lang: str) -> str:
+    for task in results.scenario.tasks:
+        if task.id == task_id:
+            return getattr(task.label, lang)
+    return task_id
+
+
+def mean_outcome(results: Results, policy: str, metric: str) -> float:
+    return float(results.summary["policies"][policy][metric]["mean"])

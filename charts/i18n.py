@@ -1,0 +1,339 @@
+"""Words and numbers in English and French: chart strings, policy and category labels, number formats.
+
+Scenario-specific words (task, role and scenario titles) come from the scenario file's ``{en, fr}`` labels;
+this module holds only the words that every scenario shares. French numbers use a decimal comma and a narrow
+no-break space (U+202F) between thousands and before units: ``12 300 EUR``, ``1,5 M EUR``, ``98 %``.
+"""
+
+from __future__ import annotations
+
+import math
+
+LANGS = ("en", "fr")
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before a unit
+MINUS = "\u2212"  # the minus sign plotly uses on its axes
+
+# name -> {lang: (long label, short label)}
+POLICY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "cost_cutting": {
+        "en": ("Cost-killer road", "Cost-killer road"),
+        "fr": ("Voie courte (cost-killer)", "Voie courte"),
+    },
+    "reinvest": {
+        "en": ("Strategic road (reinvest)", "Strategic road"),
+        "fr": ("Voie stratégique (réinvestir)", "Voie stratégique"),
+    },
+    "hybrid": {
+        "en": ("Hybrid (reinvest part, cut the rest)", "Hybrid"),
+        "fr": ("Hybride (réinvestir une part, couper le reste)", "Hybride"),
+    },
+    "attrition": {
+        "en": ("Attrition (no layoffs, no backfill)", "Attrition"),
+        "fr": ("Attrition (ni licenciement, ni remplacement)", "Attrition"),
+    },
+    "status_quo": {
+        "en": ("Status quo (nobody decides)", "Status quo"),
+        "fr": ("Statu quo (personne ne décide)", "Statu quo"),
+    },
+}
+
+# name -> {lang: the policy inside a sentence}, for titles ("the strategic road overtakes ...")
+POLICY_PHRASES = {
+    "cost_cutting": {"en": "the cost-killer road", "fr": "la voie courte"},
+    "reinvest": {"en": "the strategic road", "fr": "la voie stratégique"},
+    "hybrid": {"en": "the hybrid road", "fr": "la voie hybride"},
+    "attrition": {"en": "attrition", "fr": "l'attrition"},
+    "status_quo": {"en": "the status quo", "fr": "le statu quo"},
+}
+
+CATEGORY_LABELS = {
+    "routine": {"en": "Routine", "fr": "Routine"},
+    "interpersonal": {"en": "Interpersonal", "fr": "Relationnel"},
+    "analytic": {"en": "Analytic", "fr": "Analyse"},
+    "project": {"en": "Projects", "fr": "Projets"},
+    "idle": {"en": "Idle (not reassigned)", "fr": "Inoccupé (non réaffecté)"},
+}
+
+LEVER_LABELS = {
+    "automation_scale": {"en": "Automation scale", "fr": "Ampleur de l'automatisation"},
+    "reskilling_success": {"en": "Reskilling success", "fr": "Réussite de la reconversion"},
+    "new_work_demand_scale": {"en": "Demand for the new work", "fr": "Demande pour le nouveau travail"},
+    "survivor_effect_scale": {"en": "Survivor effect", "fr": "Effet survivant"},
+    "customer_sensitivity_scale": {"en": "Customer sensitivity", "fr": "Sensibilité des clients"},
+    "discount_rate": {"en": "Discount rate", "fr": "Taux d'actualisation"},
+    "years": {"en": "Horizon (years)", "fr": "Horizon (années)"},
+}
+
+# Waterfall channels of a paired difference (see charts.data.WATERFALL_CHANNELS).
+CHANNEL_LABELS = {
+    "salaries": {"en": "Salaries", "fr": "Salaires"},
+    "severance": {"en": "Severance and notice", "fr": "Indemnités et préavis"},
+    "training": {"en": "Training", "fr": "Formation"},
+    "hiring": {"en": "Turnover (hiring)", "fr": "Turnover (recrutement)"},
+    "errors": {"en": "Errors (undone work)", "fr": "Erreurs (travail non fait)"},
+    "customer_revenue": {"en": "Customer revenue", "fr": "Chiffre d'affaires clients"},
+    "cost_of_sales": {"en": "Cost of sales", "fr": "Coût des ventes"},
+    "new_work": {"en": "New-work value", "fr": "Valeur du nouveau travail"},
+    "tool": {"en": "Tool", "fr": "Outil"},
+    "fixed_costs": {"en": "Fixed costs", "fr": "Coûts fixes"},
+    "total": {"en": "Profit difference", "fr": "Écart de profit"},
+}
+
+# Summary metrics: key -> (kind, {lang: label}); kind picks the number format.
+METRIC_LABELS: dict[str, tuple[str, dict[str, str]]] = {
+    "npv": ("eur", {"en": "NPV", "fr": "VAN"}),
+    "cumulative_profit": ("eur", {"en": "Cumulative profit", "fr": "Profit cumulé"}),
+    "value_created": ("eur", {"en": "Value created (revenue)", "fr": "Valeur créée (chiffre d'affaires)"}),
+    "total_cost": ("eur", {"en": "Total cost", "fr": "Coût total"}),
+    "employee_retention": ("pct", {"en": "Employee retention (initial staff)", "fr": "Rétention des salariés (effectif initial)"}),
+    "annual_quit_rate": ("pct", {"en": "Annual quit rate", "fr": "Taux de démission annuel"}),
+    "customer_retention": ("pct", {"en": "Customer retention (initial base)", "fr": "Rétention des clients (base initiale)"}),
+    "final_headcount": ("num", {"en": "Final headcount", "fr": "Effectif final"}),
+    "layoffs": ("num", {"en": "Layoffs", "fr": "Licenciements"}),
+    "hires": ("num", {"en": "Hires", "fr": "Embauches"}),
+    "quits": ("num", {"en": "Quits", "fr": "Démissions"}),
+    "final_customers": ("num", {"en": "Final customers", "fr": "Clients finaux"}),
+    "mean_engagement": ("pct", {"en": "Mean engagement", "fr": "Engagement moyen"}),
+}  # fmt: skip
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "month": "Month",
+        "k_eur": "k EUR",
+        "hours_month": "hours a month",
+        "median_bands": "Median line; bands hold 50 % and 90 % of {n} runs",
+        "crossover_title": "{A} overtakes {b} in month {m}",
+        "leads_title": "{A} leads {b} from the start",
+        "stays_ahead_title": "{B} stays ahead of {a} over {years} years",
+        "no_pair_title": "Cumulative profit over {years} years",
+        "level_title": "{A} and {b} end level",
+        "cumulative_profit": "Cumulative profit",
+        "cash": "Cash",
+        "difference_axis": "{a} − {b}",
+        "difference_panel": "Paired difference: {a} − {b}",
+        "crossover_label": "Crossover: month {m}",
+        "crossover_range": "half the runs: months {lo}–{hi}",
+        "crossover_never": "never in {share} of runs",
+        "before_tool": "Before the tool",
+        "at_horizon": "{policy}, month {m}",
+        "hours_title": "{h} h of routine work freed a month: where do they go?",
+        "hours_title_plain": "Where the hours go",
+        "hours_subtitle": "Paid hours a month by task category, before the tool and in month {m}; mean of {n} runs; each panel on its own scale",
+        "automated": "Tool automates: {tasks}",
+        "people_title": "Quits over {years} years: {quits}",
+        "people_subtitle": "Median and 50 % band (levels); mean (cumulative counts); {n} runs",
+        "headcount": "Headcount",
+        "engagement": "Engagement (%)",
+        "initial_staff": "Initial staff still there (%)",
+        "cum_hires": "Hires, cumulative",
+        "cum_quits": "Quits, cumulative",
+        "cum_layoffs": "Layoffs, cumulative",
+        "customers_title": "Customers kept after {years} years: {kept}",
+        "customers_subtitle": "Median and 50 % band of {n} runs",
+        "customers": "Customers",
+        "customer_retention": "Initial customers still there (%)",
+        "waterfall_more": "{A} earns {total} more than {b} over {years} years",
+        "waterfall_less": "{A} earns {total} less than {b} over {years} years",
+        "waterfall_subtitle": "Effect of each channel on the cumulative profit difference ({a} − {b}), mean of {n} paired runs; bars up favour {a}",
+        "difference_title": "{A} beats {b} in {p} of runs",
+        "difference_subtitle": "NPV difference ({a} − {b}) in each of {n} paired runs (same luck for both); mean {mean} [95 % CI {lo}, {hi}]",
+        "npv_difference": "NPV difference (k EUR)",
+        "runs": "Runs",
+        "a_wins": "{a} ahead",
+        "b_wins": "{b} ahead",
+        "mean": "mean {v}",
+        "frontier_title": "Where {a} beats {b}",
+        "frontier_subtitle": "{value} across two levers; the line marks no difference",
+        "frontier_value": "NPV difference (k EUR)",
+        "tornado_title": "What moves the result most",
+        "tornado_subtitle": "{value} with each parameter at the low and high end of its range; centre {base}",
+        "low_end": "Parameter at its low end",
+        "high_end": "Parameter at its high end",
+        "sobol_title": "Which parameters explain the spread",
+        "sobol_subtitle": "Sobol indices with 95 % intervals: first order (alone) and total (with interactions)",
+        "first_order": "First order (S1)",
+        "total_order": "Total (ST)",
+        "sensitivity_index": "Sensitivity index",
+        "h": "h",
+    },
+    "fr": {
+        "month": "Mois",
+        "k_eur": "k EUR",
+        "hours_month": "heures par mois",
+        "median_bands": "Ligne : médiane ; bandes : 50 % et 90 % de {n} simulations",
+        "crossover_title": "{A} dépasse {b} au mois {m}",
+        "leads_title": "{A} devance {b} dès le départ",
+        "stays_ahead_title": "{B} reste devant {a} sur {years} ans",
+        "no_pair_title": "Profit cumulé sur {years} ans",
+        "level_title": "{A} et {b} finissent à égalité",
+        "cumulative_profit": "Profit cumulé",
+        "cash": "Trésorerie",
+        "difference_axis": "{a} − {b}",
+        "difference_panel": "Écart apparié : {a} − {b}",
+        "crossover_label": "Croisement : mois {m}",
+        "crossover_range": "moitié des simulations : mois {lo} à {hi}",
+        "crossover_never": "jamais dans {share} des simulations",
+        "before_tool": "Avant l'outil",
+        "at_horizon": "{policy}, mois {m}",
+        "hours_title": "{h} h de travail routinier libérées par mois : où vont-elles ?",
+        "hours_title_plain": "Où vont les heures",
+        "hours_subtitle": "Heures payées par mois par catégorie de tâche, avant l'outil et au mois {m} ; moyenne de {n} simulations ; chaque panneau à sa propre échelle",
+        "automated": "L'outil automatise : {tasks}",
+        "people_title": "Démissions sur {years} ans : {quits}",
+        "people_subtitle": "Médiane et bande de 50 % (niveaux) ; moyenne (cumuls) ; {n} simulations",
+        "headcount": "Effectif",
+        "engagement": "Engagement (%)",
+        "initial_staff": "Effectif initial encore là (%)",
+        "cum_hires": "Embauches, cumul",
+        "cum_quits": "Démissions, cumul",
+        "cum_layoffs": "Licenciements, cumul",
+        "customers_title": "Clients conservés après {years} ans : {kept}",
+        "customers_subtitle": "Médiane et bande de 50 % de {n} simulations",
+        "customers": "Clients",
+        "customer_retention": "Clients initiaux encore là (%)",
+        "waterfall_more": "{A} rapporte {total} de plus que {b} sur {years} ans",
+        "waterfall_less": "{A} rapporte {total} de moins que {b} sur {years} ans",
+        "waterfall_subtitle": "Effet de chaque poste sur l'écart de profit cumulé ({a} − {b}), moyenne de {n} simulations appariées ; barre montante : en faveur de {a}",
+        "difference_title": "{A} bat {b} dans {p} des simulations",
+        "difference_subtitle": "Écart de VAN ({a} − {b}) dans chacune des {n} simulations appariées (même aléa) ; moyenne {mean} [IC 95 % {lo} ; {hi}]",
+        "npv_difference": "Écart de VAN (k EUR)",
+        "runs": "Simulations",
+        "a_wins": "{a} devant",
+        "b_wins": "{b} devant",
+        "mean": "moyenne {v}",
+        "frontier_title": "Où {a} bat {b}",
+        "frontier_subtitle": "{value} selon deux leviers ; la ligne marque l'égalité",
+        "frontier_value": "Écart de VAN (k EUR)",
+        "tornado_title": "Ce qui fait le plus bouger le résultat",
+        "tornado_subtitle": "{value} avec chaque paramètre au bas et au haut de sa plage ; centre {base}",
+        "low_end": "Paramètre au bas de sa plage",
+        "high_end": "Paramètre au haut de sa plage",
+        "sobol_title": "Quels paramètres expliquent la dispersion",
+        "sobol_subtitle": "Indices de Sobol avec intervalles à 95 % : premier ordre (seul) et total (avec interactions)",
+        "first_order": "Premier ordre (S1)",
+        "total_order": "Total (ST)",
+        "sensitivity_index": "Indice de sensibilité",
+        "h": "h",
+    },
+}
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported, else raise ValueError naming the allowed values."""
+    if lang not in LANGS:
+        raise ValueError(f"language {lang!r}: unknown; allowed: {', '.join(LANGS)}")
+    return lang
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang`` with ``{placeholders}`` filled in."""
+    return STRINGS[check_lang(lang)][key].format(**values)
+
+
+def policy_label(name: str, lang: str, short: bool = False) -> str:
+    """A policy's display name; unknown names are shown as written, underscores as spaces."""
+    labels = POLICY_LABELS.get(name)
+    if labels is None:
+        return name.replace("_", " ")
+    return labels[check_lang(lang)][1 if short else 0]
+
+
+def policy_phrase(name: str, lang: str, start: bool = False) -> str:
+    """A policy as a sentence names it (``the strategic road``), capitalised at the ``start`` of a sentence."""
+    phrase = POLICY_PHRASES.get(name, {}).get(check_lang(lang)) or policy_label(name, lang, short=True)
+    return phrase[:1].upper() + phrase[1:] if start else phrase
+
+
+def category_label(category: str, lang: str) -> str:
+    return CATEGORY_LABELS[category][check_lang(lang)]
+
+
+def lever_label(name: str, lang: str) -> str:
+    """A lever's display name (``levers.X`` or ``X``); unknown parameter names are shown as written."""
+    key = name.removeprefix("levers.")
+    return LEVER_LABELS.get(key, {}).get(check_lang(lang), name)
+
+
+def channel_label(channel: str, lang: str) -> str:
+    return CHANNEL_LABELS[channel][check_lang(lang)]
+
+
+def separators(lang: str) -> str:
+    """Plotly's ``layout.separators``: decimal mark then thousands separator."""
+    return ".," if check_lang(lang) == "en" else "," + NNBSP
+
+
+def number(x: float, lang: str, decimals: int = 0, sign: bool = False) -> str:
+    """``12,300.5`` (en) or ``12 300,5`` (fr); a true minus sign; ``+`` in front when ``sign``."""
+    if not math.isfinite(x):
+        return "–"
+    text = f"{abs(x):,.{decimals}f}"
+    if check_lang(lang) == "fr":
+        text = text.replace(",", NNBSP).replace(".", ",")
+    if round(x, decimals) < 0:
+        return MINUS + text
+    return ("+" + text) if sign and round(x, decimals) > 0 else text
+
+
+def unit(value: str, unit_name: str, lang: str) -> str:
+    """Join a number and its unit: a space in English, a narrow no-break space in French."""
+    return f"{value}{' ' if lang == 'en' else NNBSP}{unit_name}"
+
+
+def money(x: float, lang: str, sign: bool = False) -> str:
+    """Whole euros: ``12,300 EUR`` / ``12 300 EUR``."""
+    return unit(number(x, lang, 0, sign), "EUR", lang)
+
+
+def money_short(x: float, lang: str, sign: bool = False) -> str:
+    """Rounded for a headline: ``1.5M EUR``, ``154k EUR``, ``850 EUR`` (fr: ``1,5 M EUR``, ``154 k EUR``)."""
+    size = abs(x)
+    if size >= 999_500:
+        value, suffix = x / 1e6, "M"
+        decimals = 1 if size < 9_950_000 else 0
+    elif size >= 9_999.5:
+        value, suffix, decimals = x / 1e3, "k", 0
+    else:
+        return money(significant(x, 2), lang, sign)
+    text = number(value, lang, decimals, sign)
+    return f"{text}{suffix} EUR" if lang == "en" else f"{text}{NNBSP}{suffix}{NNBSP}EUR"
+
+
+def significant(x: float, digits: int) -> float:
+    """``x`` rounded to ``digits`` significant figures (4,135 -> 4,100 for 2)."""
+    if x == 0 or not math.isfinite(x):
+        return x
+    return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def percent(share: float, lang: str, decimals: int = 0) -> str:
+    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr)."""
+    text = number(100 * share, lang, decimals)
+    return f"{text}%" if lang == "en" else f"{text}{NNBSP}%"
+
+
+def percent_suffix(lang: str) -> str:
+    """Axis tick suffix for values already in percent."""
+    return "%" if check_lang(lang) == "en" else NNBSP + "%"
+
+
+def metric_value(key: str, x: float, lang: str) -> str:
+    """Format a summary metric by its kind (money, share, count)."""
+    kind = METRIC_LABELS[key][0] if key in METRIC_LABELS else "num"
+    if kind == "eur":
+        return money_short(x, lang)
+    if kind == "pct":
+        return percent(x, lang, 1)
+    return number(x, lang, 1)
+
+
+def metric_label(key: str, lang: str) -> str:
+    return METRIC_LABELS[key][1][check_lang(lang)] if key in METRIC_LABELS else key.replace("_", " ")
+
+
+def join_words(items: list[str], lang: str) -> str:
+    """``a, b and c`` / ``a, b et c``."""
+    if len(items) <= 1:
+        return "".join(items)
+    last = " and " if lang == "en" else " et "
+    return ", ".join(items[:-1]) + last + items[-1]

@@ -1,0 +1,199 @@
+"""Themes (``talk``, ``paper``) and the colour-blind-safe palette with one fixed colour per policy.
+
+The palette is Okabe & Ito (2008), safe for the common colour-vision deficiencies. Each known policy keeps
+its colour in every chart; unknown policy names take the next free colour in order of appearance, so the
+same comparison always gets the same colours. The ``paper`` theme adds a dash pattern per policy so that
+lines stay apart when printed in grey.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+GREY = "#7A7A7A"
+LIGHT_GREY = "#BDBDBD"
+INK = "#222222"
+
+POLICY_COLOURS = {
+    "cost_cutting": OKABE_ITO["vermillion"],
+    "reinvest": OKABE_ITO["blue"],
+    "hybrid": OKABE_ITO["reddish_purple"],
+    "attrition": OKABE_ITO["bluish_green"],
+    "status_quo": GREY,
+}
+FREE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["black"], OKABE_ITO["yellow"])
+POLICY_DASHES = {"reinvest": "solid", "cost_cutting": "dash", "hybrid": "dot", "attrition": "dashdot", "status_quo": "longdash"}
+FREE_DASHES = ("longdashdot", "solid", "dash", "dot")
+
+CATEGORY_COLOURS = {
+    "routine": OKABE_ITO["orange"],
+    "interpersonal": OKABE_ITO["sky_blue"],
+    "analytic": OKABE_ITO["bluish_green"],
+    "project": OKABE_ITO["reddish_purple"],
+    "idle": LIGHT_GREY,
+}
+FONT_FAMILY = "Inter, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+
+
+def policy_colours(names: list[str]) -> dict[str, str]:
+    """A colour for every policy in ``names``: fixed for known names, the next free colour for others."""
+    free = iter(FREE_COLOURS * (1 + len(names) // len(FREE_COLOURS)))
+    return {name: POLICY_COLOURS.get(name) or next(free) for name in names}
+
+
+def policy_dashes(names: list[str]) -> dict[str, str]:
+    """A line dash for every policy (used by the ``paper`` theme)."""
+    free = iter(FREE_DASHES * (1 + len(names) // len(FREE_DASHES)))
+    return {name: POLICY_DASHES.get(name) or next(free) for name in names}
+
+
+def rgba(colour: str, alpha: float) -> str:
+    """``#RRGGBB`` as an ``rgba()`` string with opacity ``alpha``."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha:g})"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Sizes and styles of one output medium. Pixel sizes are layout pixels at ``width`` x ``height``."""
+
+    name: str
+    width: int
+    height: int
+    export_scale: float
+    title_size: int
+    subtitle_size: int
+    text_size: int  # axis titles, legend, annotations
+    tick_size: int
+    line_width: float
+    band_alpha: tuple[float, float]  # 50 % band, 90 % band
+    dashes: bool
+    margin: dict[str, int] = field(default_factory=dict)
+
+    def line(self, colour: str, dash: str = "solid", width: float | None = None) -> dict[str, Any]:
+        return {"color": colour, "width": width or self.line_width, "dash": dash if self.dashes else "solid"}
+
+    def wrap(self, text: str, size: int) -> list[str]:
+        """Lines of ``text`` (split at ``<br>``, then wrapped to the figure width at font ``size``)."""
+        width = max(20, int((self.width - self.margin["l"] - 20) / (0.53 * size)))
+        return [line for part in text.split("<br>") for line in (textwrap.wrap(part, width) or [""])]
+
+    def header_px(self, title: str, subtitle: str) -> float:
+        """Height of the title block (title and subtitle lines with their gaps), in layout pixels."""
+        title_lines = len(self.wrap(title, self.title_size))
+        subtitle_lines = len(self.wrap(subtitle, self.subtitle_size)) if subtitle else 0
+        return (
+            self.margin["pad_t"]
+            + 1.25 * self.title_size * title_lines
+            + 1.35 * self.subtitle_size * subtitle_lines
+            + 1.0 * self.text_size
+        )
+
+    def layout(self, title: str, subtitle: str = "", lang: str = "en", extra_top: float = 0.0) -> dict[str, Any]:
+        """The base layout: fonts, sizes, title block (top margin sized to it), white background.
+
+        Args:
+            title: the takeaway; wrapped to the figure width.
+            subtitle: what the chart shows; ``<br>`` starts a new line, long lines are wrapped.
+            lang: sets the decimal and thousands separators of axes and hover labels.
+            extra_top: pixels to add below the title block (panel headings, a legend).
+        """
+        from charts.i18n import separators
+
+        margin = {k: v for k, v in self.margin.items() if k in ("l", "r", "b")}
+        margin["t"] = int(self.header_px(title, subtitle) + extra_top)
+        return {
+            "width": self.width,
+            "height": self.height,
+            "font": {"family": FONT_FAMILY, "size": self.text_size, "color": INK},
+            "title": {
+                "text": "<br>".join(self.wrap(title, self.title_size)),
+                "x": 0.0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": 1.0,
+                "yref": "container",
+                "yanchor": "top",
+                "pad": {"t": self.margin["pad_t"]},
+                "font": {"size": self.title_size, "color": INK},
+                "subtitle": {
+                    "text": "<br>".join(self.wrap(subtitle, self.subtitle_size)),
+                    "font": {"size": self.subtitle_size, "color": "#555555"},
+                },
+            },
+            "margin": margin,
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "separators": separators(lang),
+            "showlegend": False,
+            "legend": {"font": {"size": self.text_size}, "bgcolor": "rgba(255,255,255,0)"},
+            "hoverlabel": {"font": {"size": max(self.tick_size, 14)}},
+        }
+
+    def axis(self, title: str = "", **extra: Any) -> dict[str, Any]:
+        """An axis with the theme's tick and title sizes and a light grid."""
+        return {
+            "title": {"text": title, "font": {"size": self.text_size}},
+            "tickfont": {"size": self.tick_size},
+            "gridcolor": "#E6E6E6",
+            "zerolinecolor": "#9E9E9E",
+            "linecolor": "#9E9E9E",
+            "showline": True,
+            "ticks": "outside",
+            "tickcolor": "#9E9E9E",
+            "automargin": True,
+            **extra,
+        }
+
+
+THEMES = {
+    "talk": Theme(
+        name="talk",
+        width=1920,
+        height=1080,
+        export_scale=1.0,
+        title_size=46,
+        subtitle_size=24,
+        text_size=24,
+        tick_size=22,
+        line_width=5.0,
+        band_alpha=(0.28, 0.12),
+        dashes=False,
+        margin={"l": 110, "r": 80, "b": 100, "pad_t": 36},
+    ),
+    "paper": Theme(
+        name="paper",
+        width=1000,
+        height=600,
+        export_scale=2.0,
+        title_size=19,
+        subtitle_size=13,
+        text_size=13,
+        tick_size=12,
+        line_width=2.2,
+        band_alpha=(0.25, 0.10),
+        dashes=True,
+        margin={"l": 70, "r": 40, "b": 60, "pad_t": 14},
+    ),
+}
+
+
+def get_theme(theme: str | Theme) -> Theme:
+    """The theme called ``theme`` (or ``theme`` itself); ValueError naming the allowed names otherwise."""
+    if isinstance(theme, Theme):
+        return theme
+    if theme not in THEMES:
+        raise ValueError(f"theme {theme!r}: unknown; allowed: {', '.join(THEMES)}")
+    return THEMES[theme]
