@@ -15,9 +15,9 @@ import numpy as np
 
 from model.firm import run_policy
 from model.scenario import Scenario
-from model.state import streams
+from model.state import draws_for, streams
 
-BLOCK = 50
+BLOCK = 100
 
 Monthly = dict[str, np.ndarray]
 
@@ -29,7 +29,8 @@ def replicate_seeds(root_seed: int, replicates: int) -> list[np.random.SeedSeque
 def run_block(scenario: Scenario, policies: list[str], root_seed: int, start: int, stop: int) -> dict[str, Monthly]:
     """Every policy on replicates ``start..stop-1`` (a picklable unit of work for a process or a cluster)."""
     seeds = replicate_seeds(root_seed, stop)[start:stop]
-    return {name: run_policy(scenario, name, seeds) for name in policies}
+    draws = draws_for(scenario, seeds)
+    return {name: run_policy(scenario, name, seeds, draws) for name in policies}
 
 
 def blocks(replicates: int) -> list[tuple[int, int]]:

@@ -24,7 +24,7 @@ from model.customers import ServiceReport, init_customers, serve
 from model.labour_market import fill_vacancies
 from model.policies import Manager, Policy, make_policy, manage, target_tasks
 from model.scenario import CATEGORIES, Scenario, load_scenario, with_levers
-from model.state import NOTICE, TRAINING, FirmState
+from model.state import NOTICE, TRAINING, Draws, FirmState, draws_for
 from model.workforce import Employee, age, effective_hours, learn, resign, update_engagement
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "assistant.toml"
@@ -38,9 +38,14 @@ MONTHLY_METRICS = (
 )  # fmt: skip
 
 
-def build_firm(scenario: Scenario, policy: Policy, seeds: list[np.random.SeedSequence]) -> FirmState:
-    """The firm at month 0 for a batch of replicates, with the customer references set from the initial staff."""
-    firm = FirmState(scenario, seeds, target_tasks(scenario))
+def build_firm(
+    scenario: Scenario, policy: Policy, seeds: list[np.random.SeedSequence], draws: Draws | None = None
+) -> FirmState:
+    """The firm at month 0 for a batch of replicates, with the customer references set from the initial staff.
+
+    ``draws`` (from ``draws_for(scenario, seeds)``) lets several policies share one set of random numbers.
+    """
+    firm = FirmState(scenario, draws if draws is not None else draws_for(scenario, seeds), target_tasks(scenario))
     initial = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
     init_customers(firm, initial)
     policy.prepare(firm)
@@ -61,9 +66,10 @@ def roll_out_tool(firm: FirmState) -> None:
     firm.ledger.spend("tool", firm.schedule.cost_eur[firm.month])
     fraction = firm.schedule.freed_fraction[firm.month]
     if fraction.any():
-        freed = firm.hours[..., :-1] * fraction
-        firm.hours[..., :-1] -= freed
-        firm.hours[..., -1] += freed.sum(-1)
+        freed = firm.hours * fraction
+        firm.hours -= freed
+        firm.idle += freed.sum(-1)
+        firm.learning |= (freed > 0).any(-1) & (fraction >= 1.0).any()  # a task gone entirely: its skill fades
 
 
 def pay(firm: FirmState) -> None:
@@ -93,60 +99,65 @@ def run_month(firm: FirmState, policy: Policy) -> ServiceReport:
 
 
 class Recorder:
-    """Monthly outputs of a batch: one (R, T) array per metric of ``MONTHLY_METRICS``."""
+    """Monthly outputs of a batch: one (R, T) array per metric of ``MONTHLY_METRICS`` (``data``)."""
 
     def __init__(self, firm: FirmState):
-        self.data = {name: np.zeros((firm.n_replicates, firm.n_months)) for name in MONTHLY_METRICS}
+        self.by_month = {name: np.zeros((firm.n_months, firm.n_replicates)) for name in MONTHLY_METRICS}
         self.discount = discount_factors(firm.scenario.levers.discount_rate, firm.n_months)
         self.initial_customers = firm.scenario.customers.initial
         self.category_matrix = (firm.tasks.category[:, None] == np.arange(len(CATEGORIES))).astype(float)  # (K, 4)
 
+    @property
+    def data(self) -> dict[str, np.ndarray]:
+        return {name: values.T for name, values in self.by_month.items()}
+
     def record(self, firm: FirmState, report: ServiceReport, profit: np.ndarray) -> None:
         t = firm.month
-        d = self.data
+        d = self.by_month  # month-major while recording: each month writes contiguous rows
         at_work = firm.at_work
         n_at_work = np.maximum(at_work.sum(1), 1)
-        per_task = np.matmul(at_work[:, None, :].astype(float), firm.hours)[:, 0, :] * firm.hours_per_month  # (R, K+1)
-        d["headcount"][:, t] = firm.occupied.sum(1)
-        d["initial_staff"][:, t] = firm.initial_staff.sum(1)
-        d["at_work"][:, t] = at_work.sum(1)
-        d["in_training"][:, t] = (firm.status == TRAINING).sum(1)
+        at_work_weights = at_work[:, None, :].astype(float)
+        per_task = np.matmul(at_work_weights, firm.hours)[:, 0, :] * firm.hours_per_month  # (R, K)
+        d["headcount"][t] = firm.occupied.sum(1)
+        d["initial_staff"][t] = firm.initial_staff.sum(1)
+        d["at_work"][t] = at_work.sum(1)
+        d["in_training"][t] = (firm.status == TRAINING).sum(1)
         for name in ("hires", "quits", "layoffs"):
-            d[name][:, t] = firm.events[name]
-        d["engagement"][:, t] = (firm.engagement_effective * at_work).sum(1) / n_at_work
-        paid = np.maximum(per_task.sum(1), 1e-12)
-        by_category = per_task[:, :-1] @ self.category_matrix
+            d[name][t] = firm.events[name]
+        d["engagement"][t] = (firm.engagement_effective * at_work).sum(1) / n_at_work
+        d["hours_idle"][t] = (firm.idle * at_work).sum(1) * firm.hours_per_month
+        paid = np.maximum(per_task.sum(1) + d["hours_idle"][t], 1e-12)
+        by_category = per_task @ self.category_matrix
         for i, category in enumerate(CATEGORIES):
-            d[f"hours_{category}"][:, t] = by_category[:, i]
-        d["hours_idle"][:, t] = per_task[:, -1]
-        d["routine_share"][:, t] = d["hours_routine"][:, t] / paid
-        d["idle_share"][:, t] = d["hours_idle"][:, t] / paid
-        skilled = np.matmul(at_work[:, None, :].astype(float), firm.hours[..., :-1] * firm.skill)[:, 0, :].sum(1)
-        d["skill_index"][:, t] = skilled * firm.hours_per_month / np.maximum(per_task[:, :-1].sum(1), 1e-12)
-        d["customers"][:, t] = firm.customers
-        d["churn"][:, t] = report.churn
-        d["customer_retention"][:, t] = firm.cohort / self.initial_customers
-        d["service_quality"][:, t] = report.quality
-        d["uncovered_share"][:, t] = report.uncovered_share
-        d["contact_loss"][:, t] = firm.contact_loss
+            d[f"hours_{category}"][t] = by_category[:, i]
+        d["routine_share"][t] = d["hours_routine"][t] / paid
+        d["idle_share"][t] = d["hours_idle"][t] / paid
+        skilled = np.matmul(at_work_weights, firm.hours * firm.skill)[:, 0, :].sum(1)
+        d["skill_index"][t] = skilled * firm.hours_per_month / np.maximum(per_task.sum(1), 1e-12)
+        d["customers"][t] = firm.customers
+        d["churn"][t] = report.churn
+        d["customer_retention"][t] = firm.cohort / self.initial_customers
+        d["service_quality"][t] = report.quality
+        d["uncovered_share"][t] = report.uncovered_share
+        d["contact_loss"][t] = firm.contact_loss
         for book in (firm.ledger.revenue, firm.ledger.costs):
             for name, vector in book.items():
-                d[name][:, t] = vector
-        d["revenue"][:, t] = sum(firm.ledger.revenue.values())
-        d["costs"][:, t] = sum(firm.ledger.costs.values())
-        d["profit"][:, t] = profit
-        d["cumulative_profit"][:, t] = d["cumulative_profit"][:, t - 1] + profit if t else profit
-        d["cash"][:, t] = firm.ledger.cash
-        d["discounted_profit"][:, t] = profit * self.discount[t]
-        d["npv_to_date"][:, t] = (
-            d["npv_to_date"][:, t - 1] + d["discounted_profit"][:, t] if t else d["discounted_profit"][:, t]
-        )
+                d[name][t] = vector
+        d["revenue"][t] = sum(firm.ledger.revenue.values())
+        d["costs"][t] = sum(firm.ledger.costs.values())
+        d["profit"][t] = profit
+        d["cumulative_profit"][t] = d["cumulative_profit"][t - 1] + profit if t else profit
+        d["cash"][t] = firm.ledger.cash
+        d["discounted_profit"][t] = profit * self.discount[t]
+        d["npv_to_date"][t] = d["npv_to_date"][t - 1] + d["discounted_profit"][t] if t else d["discounted_profit"][t]
 
 
-def run_policy(scenario: Scenario, policy_name: str, seeds: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:
+def run_policy(
+    scenario: Scenario, policy_name: str, seeds: list[np.random.SeedSequence], draws: Draws | None = None
+) -> dict[str, np.ndarray]:
     """Simulate one policy over a batch of replicates; returns (R, T) arrays of every monthly metric."""
     policy = make_policy(scenario, policy_name)
-    firm = build_firm(scenario, policy, seeds)
+    firm = build_firm(scenario, policy, seeds, draws)
     recorder = Recorder(firm)
     for month in range(firm.n_months):
         firm.month = month

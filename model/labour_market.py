@@ -23,10 +23,13 @@ def fill_vacancies(firm: FirmState) -> None:
     firm.engagement_effective[hired] = mean
     # the role's own tasks at the role's skill; tasks the post has gained since (e.g. reinvestment targets) at
     # the post-training skill; nothing elsewhere
-    role_tasks = np.broadcast_to(firm.role_hours[firm.role, :-1] > 0, firm.skill.shape)[hired]
-    post_tasks = firm.hours[..., :-1][hired] > 0
+    role_tasks = np.broadcast_to(firm.role_hours[firm.role] > 0, firm.skill.shape)[hired]
+    post_tasks = firm.hours[hired] > 0
     skill_after = firm.scenario.learning.skill_after_training
-    firm.skill[hired] = np.where(role_tasks, firm.role_skill[np.nonzero(hired)[1]][:, None], np.where(post_tasks, skill_after, 0.0))
+    firm.skill[hired] = np.where(
+        role_tasks, firm.role_skill[np.nonzero(hired)[1]][:, None], np.where(post_tasks, skill_after, 0.0)
+    )
+    firm.learning |= hired
     firm.reskilled[hired] = False
     firm.failed[hired] = False
     firm.pressure[hired] = 0.0

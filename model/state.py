@@ -59,10 +59,15 @@ def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Dr
     return Draws(**{name: np.stack(values, axis=0 if name in initial else 1) for name, values in parts.items()})
 
 
+def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
+    """The random numbers of ``seeds`` replicates of a scenario: shared by every policy (common random numbers)."""
+    return draw(seeds, sum(role.count for role in scenario.roles), 12 * scenario.levers.years)
+
+
 class FirmState:
     """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month."""
 
-    def __init__(self, scenario: Scenario, seeds: list[np.random.SeedSequence], target_tasks: set[str]):
+    def __init__(self, scenario: Scenario, draws: Draws, target_tasks: set[str]):
         self.scenario = scenario
         self.n_months = 12 * scenario.levers.years
         self.hours_per_month = scenario.simulation.hours_per_month
@@ -71,7 +76,7 @@ class FirmState:
         self.schedule: AutomationSchedule = build_schedule(scenario, self.n_months)
         self.month = 0
         self._init_posts(scenario)
-        self.draws = draw(seeds, self.n_slots, self.n_months)
+        self.draws = draws
         self._init_people(scenario)
         self.ledger = Ledger(self.n_replicates, scenario.simulation.initial_cash_eur)
         self.quit_rate_per_month = monthly_rate(scenario.turnover.annual_quit_rate)
@@ -84,15 +89,15 @@ class FirmState:
         self.role_ids = [r.id for r in roles]
         self.role = np.concatenate([np.full(r.count, i) for i, r in enumerate(roles)]).astype(np.int64)
         self.n_slots = len(self.role)
-        base = np.zeros((len(roles), len(index) + 1))
+        base = np.zeros((len(roles), len(index)))
         for i, r in enumerate(roles):
             for task, share in r.hours.items():
                 base[i, index[task]] = share
-        self.role_hours = base  # (roles, K + 1), last column idle
+        self.role_hours = base  # (roles, K) shares of paid hours
         self.salary_month = np.array([r.salary_eur_per_year / 12.0 for r in roles])[self.role]
         self.role_skill = np.array([r.skill for r in roles])[self.role]
         self.ramp_months = np.array([r.ramp_up_months for r in roles])[self.role]
-        self.routine_reference = self.routine_share(base[self.role])  # (N,)
+        self.routine_reference = self.routine_share(base[self.role], np.zeros(self.n_slots))  # (N,)
 
     def _init_people(self, scenario: Scenario) -> None:
         d = self.draws
@@ -101,9 +106,11 @@ class FirmState:
         k = self.tasks.size
         self.status = np.full(shape, WORKING, dtype=np.int8)
         self.timer = np.zeros(shape)
-        self.hours = np.broadcast_to(self.role_hours[self.role], shape + (k + 1,)).copy()
-        on_task = self.hours[..., :k] > 0
+        self.hours = np.broadcast_to(self.role_hours[self.role], shape + (k,)).copy()  # (R, N, K) shares
+        self.idle = np.zeros(shape)  # freed hours nobody reassigned; hours.sum(-1) + idle == 1 on a live post
+        on_task = self.hours > 0
         self.skill = np.where(on_task, self.role_skill[None, :, None], 0.0)
+        self.learning = ((self.skill < 1.0) & on_task).any(-1)  # rows whose skills can still change
         e = scenario.engagement
         self.engagement_base = np.clip(e.initial_mean + e.initial_sd * d.engagement, 0.05, 0.95)
         self.engagement = self.engagement_base.copy()
@@ -134,22 +141,18 @@ class FirmState:
         """Employees who do their tasks this month (working or training; not those on their way out)."""
         return (self.status == WORKING) | (self.status == TRAINING)
 
-    @property
-    def idle(self) -> np.ndarray:
-        return self.hours[..., -1]
-
     def hours_on(self, weights: np.ndarray, hours: np.ndarray | None = None) -> np.ndarray:
         """(R, N) share of each post's hours on tasks, weighted by ``weights`` (K,) or (R, K)."""
         hours = self.hours if hours is None else hours
         if weights.ndim == 1:
-            return hours[..., :-1] @ weights
-        return np.matmul(hours[..., :-1], weights[..., None])[..., 0]
+            return hours @ weights
+        return np.matmul(hours, weights[..., None])[..., 0]
 
-    def routine_share(self, hours: np.ndarray | None = None) -> np.ndarray:
+    def routine_share(self, hours: np.ndarray | None = None, idle: np.ndarray | None = None) -> np.ndarray:
         """Routine share of each employee's busy (non-idle) hours."""
-        hours = self.hours if hours is None else hours
+        hours, idle = (self.hours, self.idle) if hours is None else (hours, idle)
         routine = self.hours_on(self.tasks.in_category("routine").astype(float), hours)
-        busy = 1.0 - hours[..., -1]
+        busy = 1.0 - idle
         return np.divide(routine, busy, out=np.zeros_like(busy), where=busy > 1e-12)
 
     def care_portfolio(self) -> np.ndarray:
@@ -160,9 +163,8 @@ class FirmState:
 
     def performance(self) -> np.ndarray:
         """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
-        busy = self.hours[..., :-1]
-        weight = busy.sum(-1)
-        skill = np.divide((busy * self.skill).sum(-1), weight, out=np.zeros_like(weight), where=weight > 0)
+        weight = self.hours.sum(-1)
+        skill = np.divide((self.hours * self.skill).sum(-1), weight, out=np.zeros_like(weight), where=weight > 0)
         return skill * self.ramp()
 
     def ramp(self) -> np.ndarray:
@@ -176,7 +178,7 @@ class FirmState:
     def automated_roles(self) -> np.ndarray:
         """(N,) slots whose role has at least one task the tool has started to remove."""
         touched = self.schedule.automated[self.month + 1] > 0
-        return (self.role_hours[:, :-1][:, touched] > 0).any(-1)[self.role]
+        return (self.role_hours[:, touched] > 0).any(-1)[self.role]
 
     # -- actions policies take -------------------------------------------------------------------------------
 
@@ -219,47 +221,49 @@ class FirmState:
         """Move the idle hours of ``mask`` onto tasks in proportions ``targets`` (K,)."""
         if not mask.any():
             return
-        moved = np.where(mask, self.idle, 0.0)
-        self.hours[..., :-1] += moved[..., None] * targets
-        self.hours[..., -1] -= moved
+        moved = self.idle * mask
+        self.hours += moved[..., None] * targets
+        self.idle -= moved
+        self.learning |= mask
 
     def absorb(self, leavers: np.ndarray) -> None:
         """Hand the leavers' remaining tasks to colleagues at work.
 
         A task goes to the colleagues who already do it, in proportion to their hours on it; if nobody does,
         it is spread evenly over everyone at work. A colleague new to a task starts at the post-training
-        skill (a handover). Absorbed hours fill idle time first;
-        beyond that a colleague's week is squeezed: every task shrinks in proportion, and the work that no
-        longer fits shows up as uncovered demand and workload.
+        skill (a handover). Absorbed hours fill idle time first; beyond that a colleague's week is squeezed:
+        every task shrinks in proportion, and the work that no longer fits shows up as uncovered demand and
+        workload.
         """
-        k = self.tasks.size
-        work = np.where(leavers[..., None], self.hours[..., :k], 0.0).sum(1)  # (R, K)
+        if not leavers.any():
+            return
+        work = (self.hours * leavers[..., None]).sum(1)  # (R, K)
         if not work.any():
             return
         peers = self.at_work & ~leavers
-        own = np.where(peers[..., None], self.hours[..., :k], 0.0)
-        weight = np.broadcast_to(peers[..., None], own.shape).astype(float)
+        own = self.hours * peers[..., None]
         total = own.sum(1, keepdims=True)
-        weight = np.where(
-            total > 1e-12, own / np.maximum(total, 1e-12), weight / np.maximum(weight.sum(1, keepdims=True), 1)
-        )
+        even = peers[..., None] / np.maximum(peers.sum(1), 1)[:, None, None]
+        weight = np.where(total > 1e-12, own / np.maximum(total, 1e-12), even)
         added = weight * work[:, None, :]
         newcomer = (added > 0) & (self.skill < self.scenario.learning.skill_after_training)
         self.skill[newcomer] = self.scenario.learning.skill_after_training
-        self.hours[..., :k] += added
-        self.hours[..., -1] -= added.sum(-1)
+        self.hours += added
+        self.idle -= added.sum(-1)
+        self.learning |= (added > 0).any(-1)
         self.hours[leavers] = 0.0
-        self.hours[..., -1][leavers] = 1.0
-        overfull = self.hours[..., -1] < 0
-        if overfull.any():
-            self.hours[..., -1] = np.maximum(self.hours[..., -1], 0.0)
-            self.hours /= np.where(overfull, self.hours.sum(-1), 1.0)[..., None]
+        self.idle[leavers] = 1.0
+        overfull = self.idle < 0
+        if overfull.any():  # hours.sum(-1) == 1 - idle > 1: shrink every task in proportion
+            self.hours[overfull] /= (1.0 - self.idle[overfull])[:, None]
+            self.idle[overfull] = 0.0
 
     def close_posts(self, posts: np.ndarray) -> None:
         """Stop hiring for vacant posts; colleagues take over their work."""
         if posts.any():
             self.absorb(posts)
             self.hours[posts] = 0.0
+            self.idle[posts] = 0.0
             self.vacancy &= ~posts
             self.backfill &= ~posts
 
@@ -275,6 +279,7 @@ class FirmState:
         closed = leavers & ~self.backfill
         self.absorb(closed)
         self.hours[closed] = 0.0
+        self.idle[closed] = 0.0
         self.status[leavers] = VACANT
         self.vacancy |= leavers & self.backfill
         self.initial_staff &= ~leavers

@@ -39,8 +39,8 @@ class Employee(mesa.Agent):
     def hours_per_month(self) -> dict[str, float]:
         """Paid hours on each task, plus ``idle`` (freed hours nobody has reassigned)."""
         firm = self.model.firm
-        names = (*firm.tasks.ids, "idle")
-        return {n: float(h * firm.hours_per_month) for n, h in zip(names, self._get(firm.hours)) if h > 0}
+        shares = {**dict(zip(firm.tasks.ids, self._get(firm.hours))), "idle": self._get(firm.idle)}
+        return {n: float(h * firm.hours_per_month) for n, h in shares.items() if h > 0}
 
     @property
     def skill(self) -> dict[str, float]:
@@ -70,9 +70,10 @@ def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0) -> np.nda
     """(R, K) productive hours per task: the sum over employees i of
     H * h_ik * available_i * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k (times ``weight_i``)."""
     e = firm.scenario.engagement
-    k = firm.tasks.size
-    person = firm.at_work * firm.ramp() * (1.0 + e.productivity_slope * (firm.engagement_effective - e.reference)) * weight
-    skilled = firm.hours[..., :k] * (1.0 + firm.skill)  # 0.5 (1 + s), the 0.5 folded into the constant below
+    person = (
+        firm.at_work * firm.ramp() * (1.0 + e.productivity_slope * (firm.engagement_effective - e.reference)) * weight
+    )
+    skilled = firm.hours * (1.0 + firm.skill)  # 0.5 (1 + s), the 0.5 folded into the constant below
     per_task = np.matmul(person[:, None, :], skilled)[:, 0, :]
     return (0.5 * firm.hours_per_month) * per_task * firm.schedule.augmentation[firm.month]
 
@@ -80,15 +81,25 @@ def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0) -> np.nda
 def learn(firm: FirmState) -> None:
     """Skills grow with practice toward 1 (learning curve) and fade when unused (half-life).
 
-    Each month closes the share min(1, h_ik * exp(a * aptitude) / learning_months_k) of the gap to 1.
+    Each month closes the share min(1, h_ik * exp(a * aptitude) / learning_months_k) of the gap to 1; an
+    unused skill loses the share 1 - 0.5^(1 / half-life). Only the rows flagged in ``firm.learning`` can
+    change, so only those are computed; a skill within 1e-6 of 1 snaps to 1, one below 1e-3 to 0, and a row
+    whose skills have all settled leaves the flag.
     """
+    rows = np.nonzero(firm.learning)
+    if not len(rows[0]):
+        return
     lp = firm.scenario.learning
-    k = firm.tasks.size
-    practice = firm.hours[..., :k] * firm.at_work[..., None]
-    speed = np.exp(lp.practice_aptitude_slope * firm.aptitude)[..., None] * (1.0 / firm.tasks.learning_months)
-    rate = np.minimum(practice * speed, 1.0)  # share of the skill gap closed this month
+    hours, skill = firm.hours[rows], firm.skill[rows]
+    speed = np.exp(lp.practice_aptitude_slope * firm.aptitude[rows]) * firm.at_work[rows]
+    rate = np.minimum(hours * speed[:, None] / firm.tasks.learning_months, 1.0)
     fade = 1.0 - 0.5 ** (1.0 / lp.skill_half_life_unused_months)
-    firm.skill += np.where(practice > 0, rate * (1.0 - firm.skill), -fade * firm.skill)
+    skill = np.where(rate > 0, skill + rate * (1.0 - skill), skill * (1.0 - fade))
+    skill[skill > 1.0 - 1e-6] = 1.0
+    skill[skill < 1e-3] = 0.0
+    firm.skill[rows] = skill
+    settled = ((skill == 1.0) & (rate > 0)) | ((skill == 0.0) & (rate == 0))
+    firm.learning[rows] = ~settled.all(-1)
 
 
 def update_engagement(firm: FirmState) -> None:
@@ -106,7 +117,7 @@ def update_engagement(firm: FirmState) -> None:
     firm.engagement += (target - firm.engagement) / e.relaxation_months
     np.clip(firm.engagement, 0.0, 1.0, out=firm.engagement)
     penalty = firm.survivor_penalty[:, None] * np.ones_like(firm.engagement)
-    if firm.survivor_penalty.any():
+    if firm.survivor_penalty.max() > 1e-4:  # below that the best-performer tilt changes nothing visible
         penalty *= 1.0 + e.best_performers_first * _performance_z(firm)
     firm.engagement_effective = np.clip(firm.engagement - penalty, 0.0, 1.0)
     firm.survivor_penalty *= 0.5 ** (1.0 / e.survivor_half_life_months)

@@ -103,10 +103,11 @@ def test_survivor_shock_is_concave_in_the_share_laid_off():
 def test_engagement_target_rises_when_routine_work_is_removed_and_falls_with_idle_time():
     firm, _ = firm_of(tiny_firm(**{"engagement.relaxation_months": 1.0}))
     before = firm.engagement.copy()
-    firm.hours[:, 0] = [0.0, 1.0, 0.0]  # the clerk's routine work replaced by care
+    firm.hours[:, 0] = [0.0, 1.0]  # the clerk's routine work replaced by care
     update_engagement(firm)
     assert np.all(firm.engagement[:, 0] > before[:, 0])
-    firm.hours[:, 0] = [0.0, 0.0, 1.0]  # all idle
+    firm.hours[:, 0] = [0.0, 0.0]  # all idle
+    firm.idle[:, 0] = 1.0
     update_engagement(firm)
     assert np.all(firm.engagement[:, 0] < before[:, 0])
 
@@ -114,7 +115,9 @@ def test_engagement_target_rises_when_routine_work_is_removed_and_falls_with_idl
 def test_skills_grow_with_practice_and_fade_without():
     firm, _ = firm_of(tiny_firm())
     firm.skill[:, 0] = [0.5, 0.5]
-    firm.hours[:, 0] = [0.5, 0.0, 0.5]  # practises entry, not care
+    firm.hours[:, 0] = [0.5, 0.0]  # practises entry, not care
+    firm.idle[:, 0] = 0.5
+    firm.learning[:, 0] = True  # what every action that changes hours or skills does
     learn(firm)
     assert np.all(firm.skill[:, 0, 0] > 0.5) and np.all(firm.skill[:, 0, 1] < 0.5)
     fade = 0.5 * (1 - 0.5 ** (1 / 24))
@@ -126,7 +129,7 @@ def test_skills_grow_with_practice_and_fade_without():
 
 def test_targeting_rules_pick_the_expected_people():
     firm, _ = firm_of(tiny_firm(**{"roles.1.count": 3}))
-    firm.hours[:, :, -1] = [0.1, 0.6, 0.3, 0.2]
+    firm.idle[:] = [0.1, 0.6, 0.3, 0.2]
     firm.tenure[:] = [50.0, 10.0, 5.0, 80.0]
     one = np.ones(firm.n_replicates, int)
     assert np.all(firm.select(one, "most_freed")[:, 1])
@@ -136,12 +139,14 @@ def test_targeting_rules_pick_the_expected_people():
 
 def test_absorb_conserves_hours_and_squeezes_beyond_idle_time():
     firm, _ = firm_of(tiny_firm(**{"roles.1.count": 2}))
-    firm.hours[:, 1] = [0.0, 0.6, 0.4]  # one rep has 40 % idle
+    firm.hours[:, 1] = [0.0, 0.6]  # one rep has 40 % idle
+    firm.idle[:, 1] = 0.4
     leaver = np.zeros_like(firm.occupied)
     leaver[:, 0] = True
     firm.absorb(leaver)
-    np.testing.assert_allclose(firm.hours.sum(-1), 1.0)
-    np.testing.assert_allclose(firm.hours[:, 0], [[0.0, 0.0, 1.0]] * 4)  # the leaver hands over everything
+    np.testing.assert_allclose(firm.hours.sum(-1) + firm.idle, 1.0)
+    np.testing.assert_allclose(firm.hours[:, 0], 0.0)  # the leaver hands over everything
+    np.testing.assert_allclose(firm.idle[:, 0], 1.0)
     # nobody did entry: half each; the idle rep's week is 1.1 full, the busy rep's 1.5, both squeezed to 1
     np.testing.assert_allclose(firm.hours[:, 1:, 0], [[0.5 / 1.1, 0.5 / 1.5]] * 4)
 

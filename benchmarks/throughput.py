@@ -1,0 +1,137 @@
+"""Throughput benchmarks (not tests): employee-months per second, wall time and peak memory.
+
+Usage:
+    .venv/bin/python -m benchmarks.throughput            # the four cases of docs/performance.md
+    .venv/bin/python -m benchmarks.throughput --scaling  # also how time and memory grow
+    .venv/bin/python -m benchmarks.throughput --tiny     # a smoke run (used by the tests)
+
+Each case runs in a fresh process, so its peak memory (max RSS) is its own; interpreter start-up is excluded
+except for the start-up case. Timings are single-process (one core) unless a case says otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSISTANT = ROOT / "scenarios" / "assistant.toml"
+
+# name: (what, scenario overrides, policies, replicates)
+CASES = {
+    "a_default_comparison": ("assistant.toml, 2 policies x 200 replicates x 10 years", [], 200),
+    "b_10000_employees": (
+        "10,000-employee firm, 1 replicate, 10 years",
+        ["roles.consultant.count=9980", "customers.initial=200000"],
+        1,
+    ),
+    "c_500_employees_100_replicates": (
+        "500-employee firm, 100 replicates, 10 years",
+        ["roles.consultant.count=480", "customers.initial=10000"],
+        100,
+    ),
+}
+TINY = {"tiny": ("assistant.toml, 2 policies x 4 replicates x 1 year", ["levers.years=1"], 4)}
+
+
+def measure(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
+    """Run one comparison in this process; returns timings (called in a child process)."""
+    from experiments.compare import run_comparison
+    from model.scenario import load_scenario
+
+    scenario = load_scenario(ASSISTANT, ["levers.years=10", *overrides])
+    policies = scenario.policy_names()[:2]
+    run_comparison(scenario, policies, 1, 0)  # warm caches and imports
+    start = time.perf_counter()
+    monthly, _, _ = run_comparison(scenario, policies, replicates, 0, jobs=jobs)
+    wall = time.perf_counter() - start
+    employees = sum(r.count for r in scenario.roles)
+    months = 12 * scenario.levers.years
+    employee_months = employees * months * replicates * len(policies)
+    return {
+        "employees": employees,
+        "replicates": replicates,
+        "policies": len(policies),
+        "months": months,
+        "jobs": jobs,
+        "employee_months": employee_months,
+        "wall_s": wall,
+        "employee_months_per_s": employee_months / wall,
+        "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def in_child(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
+    code = f"import json, sys; from benchmarks.throughput import measure; print(json.dumps(measure({overrides!r}, {replicates}, {jobs})))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def startup() -> dict:
+    """Wall time of `python run.py --help`, interpreter start included (best of 5)."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "run.py"), "--help"], capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    return {"wall_s": min(times)}
+
+
+def scaling() -> list[dict]:
+    """How time and memory grow with employees, replicates, years and workers."""
+    rows = []
+    for consultants in (13, 93, 493):
+        rows.append(
+            {
+                "vary": "employees",
+                **in_child(
+                    [f"roles.consultant.count={consultants}", f"customers.initial={400 * (consultants + 7) // 20}"], 50
+                ),
+            }
+        )
+    for replicates in (50, 200, 800):
+        rows.append({"vary": "replicates", **in_child([], replicates)})
+    for years in (5, 10, 20):
+        rows.append({"vary": "years", **in_child([f"levers.years={years}"], 200)})
+    for jobs in (1, 2):
+        rows.append(
+            {"vary": "workers", **in_child(["roles.consultant.count=480", "customers.initial=10000"], 100, jobs)}
+        )
+    return rows
+
+
+def table(results: dict) -> str:
+    lines = [f"{'case':34s} {'employee-months/s':>18s} {'wall (s)':>9s} {'peak MB':>8s}"]
+    for name, r in results.items():
+        rate = f"{r['employee_months_per_s'] / 1e6:.2f} M" if "employee_months_per_s" in r else "-"
+        memory = f"{r['peak_memory_mb']:.0f}" if "peak_memory_mb" in r else "-"
+        lines.append(f"{name:34s} {rate:>18s} {r['wall_s']:9.3f} {memory:>8s}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tiny", action="store_true", help="a smoke run of a few hundred employee-months")
+    parser.add_argument("--scaling", action="store_true", help="also measure how time and memory grow")
+    args = parser.parse_args(argv)
+    cases = TINY if args.tiny else CASES
+    results = {
+        name: {"what": what, **in_child(overrides, replicates)} for name, (what, overrides, replicates) in cases.items()
+    }
+    if not args.tiny:
+        results["d_run_py_help_startup"] = {"what": "python run.py --help, interpreter start included", **startup()}
+    report = {"results": results}
+    if args.scaling:
+        report["scaling"] = scaling()
+    print(json.dumps(report, indent=2))
+    print(table(results), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
