@@ -72,8 +72,13 @@ def n_months(results: Results) -> int:
 def wide(monthly: pd.DataFrame, policy: str, metric: str) -> np.ndarray:
     """(R, T) array of ``metric`` for ``policy``: one row per replicate, one column per month."""
     frame = monthly.loc[monthly["policy"] == policy, ["replicate", "month", metric]]
-    table = frame.pivot(index="replicate", columns="month", values=metric)
-    return table.sort_index().sort_index(axis=1).to_numpy(dtype=float)
+    if frame.empty:
+        raise ValueError(f"policy {policy!r}: not in the results; policies: {', '.join(monthly['policy'].unique())}")
+    order = frame["replicate"].to_numpy() * (frame["month"].max() + 1) + frame["month"].to_numpy()
+    if not (order[1:] > order[:-1]).all():
+        frame = frame.sort_values(["replicate", "month"])
+    n_replicates = frame["replicate"].nunique()
+    return frame[metric].to_numpy(dtype=float).reshape(n_replicates, -1)
 
 
 def bands(values: np.ndarray) -> dict[int, np.ndarray]:

@@ -14,14 +14,23 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from charts import data
+from charts.canvas import (
+    Canvas,
+    Style,
+    band_traces,
+    end_labels,
+    heading_px,
+    label_margin,
+    make_style,
+    zero_line,
+)
 from charts.i18n import (
     category_label,
     channel_label,
@@ -31,21 +40,9 @@ from charts.i18n import (
     number,
     percent,
     percent_suffix,
-    policy_label,
-    policy_phrase,
     t,
 )
-from charts.theme import (
-    CATEGORY_COLOURS,
-    GREY,
-    INK,
-    OKABE_ITO,
-    Theme,
-    get_theme,
-    policy_colours,
-    policy_dashes,
-    rgba,
-)
+from charts.theme import GREY, INK, OKABE_ITO, Theme, rgba
 
 if TYPE_CHECKING:
     from experiments.results import Results
@@ -53,147 +50,15 @@ if TYPE_CHECKING:
 KEUR = 1000.0
 
 
-# --- shared pieces ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Style:
-    """What every figure of one results set shares: theme, language, colours and dashes by policy."""
-
-    theme: Theme
-    lang: str
-    colours: dict[str, str]
-    dashes: dict[str, str]
-
-    def label(self, policy: str, short: bool = True) -> str:
-        return policy_label(policy, self.lang, short)
-
-    def phrases(self, a: str, b: str) -> dict[str, str]:
-        """Title words for a pair: ``A``/``B`` open a sentence, ``a``/``b`` sit inside one."""
-        return {
-            "A": policy_phrase(a, self.lang, start=True), "B": policy_phrase(b, self.lang, start=True),
-            "a": policy_phrase(a, self.lang), "b": policy_phrase(b, self.lang),
-        }  # fmt: skip
-
-    def line(self, policy: str, width: float | None = None) -> dict:
-        return self.theme.line(self.colours.get(policy, GREY), self.dashes.get(policy, "solid"), width)
-
-
-def make_style(theme: str | Theme, lang: str, names: list[str]) -> Style:
-    from charts.i18n import check_lang
-
-    return Style(get_theme(theme), check_lang(lang), policy_colours(names), policy_dashes(names))
-
-
 def style_for(results: Results, theme: str | Theme, lang: str) -> Style:
     return make_style(theme, lang, data.policies(results))
 
 
-def base_figure(style: Style, title: str, subtitle: str) -> go.Figure:
-    fig = go.Figure()
-    fig.update_layout(style.theme.layout(title, subtitle, style.lang))
-    return fig
-
-
-def heading_px(style: Style) -> float:
-    """Room for one line of panel headings above the top row of panels."""
-    return 1.5 * style.theme.text_size
-
-
-def subplots(style: Style, title: str, subtitle: str, rows: int, cols: int, titles: list[str], **kw) -> go.Figure:
-    """A grid of panels with left-aligned panel headings in the theme's text size."""
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **kw)
-    fig.update_layout(style.theme.layout(title, subtitle, style.lang, extra_top=heading_px(style)))
-    for annotation in fig.layout.annotations:
-        annotation.update(font={"size": style.theme.text_size, "color": INK})
-    _left_align_headings(fig, rows, cols)
-    return fig
-
-
-def _left_align_headings(fig: go.Figure, rows: int, cols: int) -> None:
-    headings = [a for a in fig.layout.annotations if a.text]
-    for index, annotation in enumerate(headings):
-        row, col = divmod(index, cols)
-        axis = fig.get_subplot(row + 1, col + 1)
-        if axis is not None:
-            annotation.update(x=axis.xaxis.domain[0], xanchor="left")
-
-
-def month_axis(style: Style, months: int, title: bool = True) -> dict:
+def month_axis(style: Style, months: int, title: bool = True) -> dict[str, Any]:
     step = 12 if months >= 36 else 6 if months >= 12 else 3
     return style.theme.axis(
         t("month", style.lang) if title else "", tick0=0, dtick=step, range=[0, months + 0.5], showgrid=False
     )
-
-
-def legend_top(fig: go.Figure, style: Style, above_px: float = 0.0) -> None:
-    """A horizontal legend between the subtitle and the plot (above panel headings of ``above_px``), with
-    room made for it in the top margin."""
-    th = style.theme
-    legend_px = 1.7 * th.text_size
-    margin_t = fig.layout.margin.t + legend_px
-    plot_px = th.height - margin_t - th.margin["b"]
-    fig.update_layout(
-        showlegend=True,
-        margin={"t": margin_t},
-        legend={
-            "orientation": "h",
-            "x": 0.0,
-            "xanchor": "left",
-            "y": 1.0 + (above_px + 0.2 * th.text_size) / plot_px,
-            "yanchor": "bottom",
-            "font": {"size": th.text_size},
-            "itemwidth": 40,
-        },
-    )
-
-
-def band_traces(
-    x: np.ndarray, q: dict[int, np.ndarray], colour: str, style: Style, name: str, line: dict, ninety: bool = True
-) -> list[go.Scatter]:
-    """90 % band, 50 % band and median line of one series (bands carry no hover and no legend entry)."""
-    a50, a90 = style.theme.band_alpha
-    polygons = [(5, 95, a90)] if ninety else []
-    polygons.append((25, 75, a50))
-    traces = [
-        go.Scatter(
-            x=np.concatenate([x, x[::-1]]),
-            y=np.concatenate([q[hi], q[lo][::-1]]),
-            fill="toself",
-            fillcolor=rgba(colour, alpha),
-            line={"width": 0},
-            hoverinfo="skip",
-            showlegend=False,
-            legendgroup=name,
-            name=f"{name} {hi - lo} %",
-        )
-        for lo, hi, alpha in polygons
-    ]
-    traces.append(go.Scatter(x=x, y=q[50], mode="lines", line=line, name=name, legendgroup=name))
-    return traces
-
-
-def spread(values: list[float], min_gap: float) -> list[float]:
-    """Nudge label positions apart (keeping their order) so that neighbours are at least ``min_gap`` apart."""
-    order = np.argsort(values)
-    placed = np.array(values, dtype=float)[order]
-    for i in range(1, len(placed)):
-        placed[i] = max(placed[i], placed[i - 1] + min_gap)
-    shift = (placed - np.array(values, dtype=float)[order]).mean()
-    placed -= shift / 2 if shift > 0 else 0
-    result = np.empty_like(placed)
-    result[order] = placed
-    return result.tolist()
-
-
-def end_labels(fig: go.Figure, style: Style, items: list[tuple[str, str, float]], x: float, yaxis: str, span: float):
-    """Label lines at their right end: (text, colour, y); ``span`` is the y range, for spacing labels apart."""
-    ys = spread([y for _, _, y in items], 0.07 * span)
-    for (text, colour, _), y in zip(items, ys):
-        fig.add_annotation(
-            x=x, y=y, xref=yaxis.replace("y", "x"), yref=yaxis, text=f"<b>{text}</b>", showarrow=False,
-            xanchor="left", xshift=10, font={"color": colour, "size": style.theme.text_size},
-        )  # fmt: skip
 
 
 def wrap(text: str, width: int) -> str:
@@ -209,6 +74,19 @@ def pair_or_none(results: Results, a: str | None, b: str | None) -> tuple[str, s
         data.pair_summary(results, a, b)
         return a, b
     return data.focus_pair(results)
+
+
+def require_pair(results: Results, a: str | None, b: str | None) -> tuple[str, str]:
+    pair = pair_or_none(results, a, b)
+    if pair is None:
+        raise ValueError(f"{results.path}: one policy only ({data.policies(results)[0]}); a paired chart needs two")
+    return pair
+
+
+def extent(traces: list[dict[str, Any]]) -> float:
+    """The y extent of ``traces`` (from zero when they stay on one side of it)."""
+    values = np.concatenate([np.asarray(tr["y"], dtype=float) for tr in traces])
+    return float(np.nanmax(values) - min(0.0, np.nanmin(values))) or 1.0
 
 
 # --- the crossover ------------------------------------------------------------------------------------------
@@ -242,14 +120,15 @@ def crossover_note(cross: data.Crossover, lang: str) -> str:
     return "<br>".join(lines)
 
 
-def mark_crossover(fig: go.Figure, style: Style, cross: data.Crossover, colour: str, rows: int) -> None:
-    """A vertical line at the median crossover month across all panels, the middle half of runs shaded."""
+def mark_crossover(canvas: Canvas, cross: data.Crossover, colour: str, panels: list[int]) -> None:
+    """A vertical line at the median crossover month across the panels, the middle half of runs shaded."""
     if cross.q75 > cross.q25:
-        fig.add_vrect(x0=cross.q25, x1=cross.q75, fillcolor=rgba(colour, 0.10), line_width=0, row="all", col=1)
-    fig.add_vline(x=cross.median, line={"color": colour, "width": 2, "dash": "dot"}, row="all", col=1)
-    fig.add_annotation(
-        x=cross.median, y=1.0, xref="x", yref="y domain", text=crossover_note(cross, style.lang), showarrow=False,
-        xanchor="left", yanchor="top", xshift=12, align="left", font={"size": style.theme.text_size, "color": colour},
+        canvas.vrect(cross.q25, cross.q75, rgba(colour, 0.10), panels)
+    canvas.vline(cross.median, {"color": colour, "width": 2, "dash": "dot"}, panels)
+    canvas.annotate(
+        x=cross.median, y=1.0, xref="x", yref="y domain", text=crossover_note(cross, canvas.style.lang),
+        showarrow=False, xanchor="left", yanchor="top", xshift=12, align="left",
+        font={"size": canvas.style.theme.text_size, "color": colour},
     )  # fmt: skip
 
 
@@ -263,62 +142,48 @@ def crossover_figure(
     months = data.n_months(results)
     x = np.arange(1, months + 1)
     rows = 2 if pairs else 1
-    level_heading = f"{t(metric, lang)} ({t('k_eur', lang)})"
-    headings = [level_heading]
+    headings = [f"{t(metric, lang)} ({t('k_eur', lang)})"]
     if pairs:
-        a, b = data.focus_pair(results) if len(pairs) == 1 else ("A", data.policies(results)[0])
-        label_a = style.label(a) if len(pairs) == 1 else "A"
-        headings.append(f"{t('difference_panel', lang, a=label_a, b=style.label(b))} ({t('k_eur', lang)})")
+        a = style.label(pairs[0][0]) if len(pairs) == 1 else "A"
+        headings.append(f"{t('difference_panel', lang, a=a, b=style.label(names[0]))} ({t('k_eur', lang)})")
     subtitle = f"{scenario_title(results, lang)} · {t('median_bands', lang, n=data.n_replicates(results))}"
-    fig = subplots(
+    canvas = Canvas.grid(
         style, crossover_title(results, style, metric), subtitle, rows, 1, headings,
-        shared_xaxes=True, row_heights=[0.64, 0.36][:rows], vertical_spacing=0.11,
+        vspace=0.11, row_heights=[0.64, 0.36][:rows], shared_x=True,
     )  # fmt: skip
-    ends = []
+    levels, ends = [], []
     for policy in names:
         q = data.bands(data.wide(results.monthly, policy, metric) / KEUR)
-        fig.add_traces(band_traces(x, q, style.colours[policy], style, style.label(policy), style.line(policy)), 1, 1)
+        levels += band_traces(x, q, style.colours[policy], style, style.label(policy), style.line(policy))
         ends.append((style.label(policy), style.colours[policy], q[50][-1]))
-    end_labels(fig, style, ends, months, "y", _span(fig, 1))
+    canvas.add(levels, panel=1)
+    end_labels(canvas, ends, months, 1, extent(levels))
     if pairs:
-        _difference_panel(fig, results, style, metric, x)
-    fig.update_xaxes(month_axis(style, months, title=False))
-    fig.update_xaxes(month_axis(style, months), row=rows, col=1)
-    fig.update_yaxes(style.theme.axis(tickformat=",.0f"))
-    fig.update_layout(margin={"r": _label_margin(style, names)})
+        difference_panel(canvas, results, metric, x)
+    canvas.axis("x", **month_axis(style, months, title=False))
+    canvas.axis("x", rows, **month_axis(style, months))
+    canvas.axis("y", **style.theme.axis(tickformat=",.0f"))
+    canvas.layout["margin"]["r"] = label_margin(style, [style.label(n) for n in names])
     for a, b in pairs:
         cross = data.crossover(results, a, b, metric)
         if cross.happens:
-            mark_crossover(fig, style, cross, style.colours[a], rows)
-    return fig
+            mark_crossover(canvas, cross, style.colours[a], list(range(1, rows + 1)))
+    return canvas.figure()
 
 
-def _difference_panel(fig: go.Figure, results: Results, style: Style, metric: str, x: np.ndarray) -> None:
-    ends = []
+def difference_panel(canvas: Canvas, results: Results, metric: str, x: np.ndarray) -> None:
+    """Panel 2: each paired difference A - reference, median and bands, in A's colour, over a zero line."""
+    style = canvas.style
+    traces, ends = [], []
     for a, b in data.pairs(results):
-        diff = (data.wide(results.monthly, a, metric) - data.wide(results.monthly, b, metric)) / KEUR
-        q = data.bands(diff)
+        q = data.bands((data.wide(results.monthly, a, metric) - data.wide(results.monthly, b, metric)) / KEUR)
         name = t("difference_axis", style.lang, a=style.label(a), b=style.label(b))
-        fig.add_traces(band_traces(x, q, style.colours[a], style, name, style.line(a)), 2, 1)
+        traces += band_traces(x, q, style.colours[a], style, name, style.line(a))
         ends.append((style.label(a), style.colours[a], q[50][-1]))
-    fig.add_hline(y=0, line={"color": INK, "width": 1.5}, row=2, col=1)
+    canvas.add(traces, panel=2)
+    canvas.hline(0, zero_line(), panel=2)
     if len(ends) > 1:
-        end_labels(fig, style, ends, x[-1], "y2", _span(fig, 2))
-
-
-def _span(fig: go.Figure, row: int) -> float:
-    """The y extent of the traces drawn in panel ``row`` so far."""
-    axis = "y" if row == 1 else f"y{row}"
-    values = [np.asarray(tr.y, dtype=float) for tr in fig.data if (tr.yaxis or "y") == axis and tr.y is not None]
-    if not values:
-        return 1.0
-    stacked = np.concatenate(values)
-    return float(np.nanmax(stacked) - min(0.0, np.nanmin(stacked))) or 1.0
-
-
-def _label_margin(style: Style, names: list[str]) -> int:
-    longest = max(len(style.label(n)) for n in names)
-    return int(0.62 * style.theme.text_size * longest + 30)
+        end_labels(canvas, ends, x[-1], 2, extent(traces))
 
 
 def cash_figure(results: Results, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:
@@ -335,50 +200,49 @@ def hours_figure(results: Results, theme: str | Theme = "talk", lang: str = "en"
     removes and where they went show at once."""
     style = style_for(results, theme, lang)
     table = data.hours_by_category(results)
-    months = data.n_months(results)
     freed = float(table.loc["before", "routine"] - table.loc[data.policies(results), "routine"].min())
     title = t("hours_title", lang, h=number(freed, lang)) if freed >= 1 else t("hours_title_plain", lang)
-    subtitle = t("hours_subtitle", lang, m=months, n=data.n_replicates(results))
+    subtitle = t("hours_subtitle", lang, m=data.n_months(results), n=data.n_replicates(results))
     automated = data.automated_tasks(results)
     if automated:
         tasks = [f"{data.task_label(results, k, lang)} ({percent(s, lang)})" for k, s in automated]
         subtitle += "<br>" + t("automated", lang, tasks=join_words(tasks, lang))
     headings = [category_label(c, lang) for c in data.CATEGORIES]
-    fig = subplots(style, title, subtitle, 1, len(headings), headings, horizontal_spacing=0.03)
-    keys = list(table.index)
-    for col, category in enumerate(data.CATEGORIES, start=1):
+    canvas = Canvas.grid(style, title, subtitle, 1, len(headings), headings, hspace=0.03)
+    for panel, category in enumerate(data.CATEGORIES, start=1):
         values = table[category]
-        for key in keys:
-            fig.add_trace(_hours_bar(style, key, values[key], values["before"], col == 1, len(keys)), 1, col)
-        fig.update_yaxes(range=[0, 1.2 * max(values.max(), 1.0)], row=1, col=col)
-    fig.update_xaxes(style.theme.axis(showticklabels=False, ticks="", showgrid=False))
-    fig.update_yaxes(style.theme.axis(showticklabels=False, ticks="", showgrid=False, showline=False))
-    fig.update_layout(bargap=0.15)
-    legend_top(fig, style, above_px=heading_px(style))
-    return fig
+        canvas.add(
+            [hours_bar(style, key, values[key], values["before"], panel == 1, len(table)) for key in table.index], panel
+        )
+        canvas.axis("y", panel, range=[0, 1.2 * max(values.max(), 1.0)])
+    canvas.axis("x", **style.theme.axis(showticklabels=False, ticks="", showgrid=False))
+    canvas.axis("y", **style.theme.axis(showticklabels=False, ticks="", showgrid=False, showline=False))
+    canvas.layout["bargap"] = 0.15
+    canvas.legend_top(above_px=heading_px(style))
+    return canvas.figure()
 
 
-def _hours_bar(style: Style, key: str, value: float, before: float, legend: bool, n_bars: int) -> go.Bar:
+def hours_bar(style: Style, key: str, value: float, before: float, legend: bool, n_bars: int) -> dict[str, Any]:
     """One bar of the hours figure: the hours a month, and below them the change since before the tool."""
     lang = style.lang
     name = t("before_tool", lang) if key == "before" else style.label(key)
-    colour = GREY if key == "before" else style.colours[key]
     text = number(value, lang)
     if key != "before" and round(value - before) != 0:
         text += f"<br>({number(value - before, lang, sign=True)})"
     pattern = {"shape": "/", "fgcolor": "white", "solidity": 0.3} if key == "before" and style.theme.dashes else {}
-    return go.Bar(
-        x=[name], y=[value], name=name, marker={"color": colour, "pattern": pattern}, legendgroup=name,
-        showlegend=legend, text=[text], textposition="outside", cliponaxis=False,
-        textfont={"size": style.theme.tick_size if n_bars <= 3 else max(style.theme.tick_size - 6, 10)},
-        hovertemplate=f"{name}: %{{y:,.0f}} h<extra></extra>",
-    )  # fmt: skip
+    return {
+        "type": "bar", "x": [name], "y": [value], "name": name, "legendgroup": name, "showlegend": legend,
+        "marker": {"color": GREY if key == "before" else style.colours[key], "pattern": pattern},
+        "text": [text], "textposition": "outside", "cliponaxis": False,
+        "textfont": {"size": style.theme.tick_size if n_bars <= 3 else max(style.theme.tick_size - 6, 10)},
+        "hovertemplate": f"{name}: %{{y:,.0f}} h<extra></extra>",
+    }  # fmt: skip
 
 
 # --- people and customers ------------------------------------------------------------------------------------
 
 
-PEOPLE_PANELS = (  # (metric, heading key, kind): level = median and 50 % band; cumulative = mean running total
+PEOPLE_PANELS = (  # (metric, heading key, kind): levels = median and 50 % band; cumulative = mean running total
     ("headcount", "headcount", "level"),
     ("engagement", "engagement", "percent"),
     ("initial_staff", "initial_staff", "share_of_start"),
@@ -401,42 +265,44 @@ def panel_values(results: Results, policy: str, metric: str, kind: str) -> np.nd
     return values
 
 
-def panels_figure(
-    results: Results, style: Style, title: str, subtitle: str, panels: tuple, cols: int
-) -> go.Figure:
+def panels_figure(results: Results, style: Style, title: str, subtitle: str, panels: tuple, cols: int) -> go.Figure:
     """A grid of time-series panels, one line per policy (median and 50 % band, or the mean running total)."""
     rows = -(-len(panels) // cols)
     headings = [t(key, style.lang) for _, key, _ in panels]
-    fig = subplots(style, title, subtitle, rows, cols, headings, horizontal_spacing=0.07, vertical_spacing=0.16)
+    canvas = Canvas.grid(style, title, subtitle, rows, cols, headings, hspace=0.07, vspace=0.16)
     months = data.n_months(results)
     x = np.arange(1, months + 1)
-    for index, (metric, _, kind) in enumerate(panels):
-        row, col = divmod(index, cols)
-        drawn = []
+    for panel, (metric, _, kind) in enumerate(panels, start=1):
+        traces = []
         for policy in data.policies(results):
-            traces = _panel_traces(results, style, policy, metric, kind, x)
-            for trace in traces:
-                trace.showlegend = index == 0 and trace.showlegend is not False
-            fig.add_traces(traces, row + 1, col + 1)
-            drawn += [np.asarray(trace.y, dtype=float) for trace in traces]
-        top, bottom = max(v.max() for v in drawn), min(v.min() for v in drawn)
-        fig.update_yaxes(style.theme.axis(**_panel_y(kind, style.lang, top, bottom)), row=row + 1, col=col + 1)
-    fig.update_xaxes(month_axis(style, months, title=False))
-    for col in range(cols):
-        fig.update_xaxes(title={"text": t("month", style.lang)}, row=rows, col=col + 1)
-    legend_top(fig, style, above_px=heading_px(style))
-    return fig
+            traces += panel_traces(results, style, policy, metric, kind, x, legend=panel == 1)
+        canvas.add(traces, panel)
+        values = np.concatenate([np.asarray(tr["y"], dtype=float) for tr in traces])
+        canvas.axis("y", panel, **style.theme.axis(**panel_y(kind, style.lang, values.max(), values.min())))
+    canvas.axis("x", **month_axis(style, months, title=False))
+    for panel in range(len(panels) - cols + 1, len(panels) + 1):
+        canvas.axis("x", panel, title={"text": t("month", style.lang), "font": {"size": style.theme.text_size}})
+    canvas.legend_top(above_px=heading_px(style))
+    return canvas.figure()
 
 
-def _panel_traces(results: Results, style: Style, policy: str, metric: str, kind: str, x: np.ndarray) -> list:
+def panel_traces(
+    results: Results, style: Style, policy: str, metric: str, kind: str, x: np.ndarray, legend: bool
+) -> list[dict[str, Any]]:
     values = panel_values(results, policy, metric, kind)
-    name, colour = style.label(policy), style.colours[policy]
+    name = style.label(policy)
     if kind == "cumulative":
-        return [go.Scatter(x=x, y=values.mean(0), mode="lines", line=style.line(policy), name=name, legendgroup=name)]
-    return band_traces(x, data.bands(values), colour, style, name, style.line(policy), ninety=False)
+        traces = [{"type": "scatter", "x": x, "y": values.mean(0), "mode": "lines", "line": style.line(policy),
+                   "name": name, "legendgroup": name}]  # fmt: skip
+    else:
+        traces = band_traces(
+            x, data.bands(values), style.colours[policy], style, name, style.line(policy), ninety=False
+        )
+    traces[-1]["showlegend"] = legend
+    return traces
 
 
-def _panel_y(kind: str, lang: str, top: float, bottom: float) -> dict:
+def panel_y(kind: str, lang: str, top: float, bottom: float) -> dict[str, Any]:
     """Percent ticks for shares; whole-number ticks for counts (no 19.2 people)."""
     if kind in ("percent", "share_of_start"):
         return {"ticksuffix": percent_suffix(lang), "tickformat": ",.0f"}
@@ -449,7 +315,7 @@ def _panel_y(kind: str, lang: str, top: float, bottom: float) -> dict:
 
 
 def per_policy(results: Results, style: Style, metric: str, fmt: Callable[[float], str]) -> str:
-    """``10.9 (Strategic road), 11.7 (Cost-killer road)`` for the focus pair (or every policy)."""
+    """``10.9 (Strategic road) and 11.7 (Cost-killer road)`` for the headline pair (or every policy)."""
     pair = data.focus_pair(results)
     names = list(pair) if pair else data.policies(results)
     items = [f"{fmt(data.mean_outcome(results, p, metric))} ({style.label(p)})" for p in names]
@@ -483,41 +349,40 @@ def waterfall_figure(
     """Why A beats B (or not): the mean paired difference of cumulative profit, channel by channel, then the
     total. Bars up favour A (in A's colour), bars down favour B (in B's colour)."""
     style = style_for(results, theme, lang)
-    a, b = pair_or_none(results, a, b) or _no_pair(results)
+    a, b = require_pair(results, a, b)
     bars, total = data.waterfall(results, a, b)
-    words = {"a": style.label(a), "b": style.label(b), "years": results.summary["years"]}
-    more = "waterfall_more" if total >= 0 else "waterfall_less"
-    title = t(more, lang, total=money_short(abs(total), lang), years=words["years"], **style.phrases(a, b))
+    words = {"a": style.label(a), "b": style.label(b)}
+    years = results.summary["years"]
+    key = "waterfall_more" if total >= 0 else "waterfall_less"
+    title = t(key, lang, total=money_short(abs(total), lang), years=years, **style.phrases(a, b))
     subtitle = t("waterfall_subtitle", lang, n=data.n_replicates(results), **words)
-    fig = base_figure(style, title, subtitle)
+    canvas = Canvas.single(style, title, subtitle)
     width = 13 if len(bars) > 7 else 18
     labels = [wrap(channel_label(c, lang), width) for c, _ in bars] + [wrap(channel_label("total", lang), width)]
     values = [v for _, v in bars] + [total]
-    fig.add_trace(
-        go.Waterfall(
-            x=labels, y=np.array(values) / KEUR, measure=["relative"] * len(bars) + ["total"],
-            text=[money_short(v, lang, sign=True) for v in values], textposition="outside", cliponaxis=False,
-            textfont={"size": style.theme.tick_size},
-            increasing={"marker": {"color": style.colours[a]}}, decreasing={"marker": {"color": style.colours[b]}},
-            totals={"marker": {"color": INK}}, connector={"line": {"color": "#AAAAAA", "width": 1.5, "dash": "dot"}},
-            hovertemplate="%{x}: %{y:+,.1f} k EUR<extra></extra>", name=t("difference_axis", lang, **words),
-        )
+    canvas.add(
+        {
+            "type": "waterfall", "x": labels, "y": np.array(values) / KEUR,
+            "measure": ["relative"] * len(bars) + ["total"], "name": t("difference_axis", lang, **words),
+            "text": [money_short(v, lang, sign=True) for v in values], "textposition": "outside",
+            "cliponaxis": False, "textfont": {"size": style.theme.tick_size},
+            "increasing": {"marker": {"color": style.colours[a]}},
+            "decreasing": {"marker": {"color": style.colours[b]}}, "totals": {"marker": {"color": INK}},
+            "connector": {"line": {"color": "#AAAAAA", "width": 1.5, "dash": "dot"}},
+            "hovertemplate": "%{x}: %{y:+,.1f} k EUR<extra></extra>",
+        }
     )  # fmt: skip
-    fig.update_xaxes(style.theme.axis(showgrid=False, ticks=""))
-    fig.update_yaxes(style.theme.axis(t("k_eur", lang), tickformat=",.0f"))
-    fig.update_yaxes(range=_waterfall_range(values))
-    return fig
+    canvas.axis("x", **style.theme.axis(showgrid=False, ticks=""))
+    canvas.axis("y", **style.theme.axis(t("k_eur", lang), tickformat=",.0f", range=waterfall_range(values)))
+    return canvas.figure()
 
 
-def _waterfall_range(values: list[float]) -> list[float]:
+def waterfall_range(values: list[float]) -> list[float]:
+    """y range (k EUR) holding every running total and the total, with room for the bar labels."""
     running = np.cumsum([0.0, *values[:-1]]) / KEUR
     top, bottom = max(running.max(), values[-1] / KEUR, 0.0), min(running.min(), values[-1] / KEUR, 0.0)
     pad = 0.14 * (top - bottom or 1.0)
     return [bottom - pad, top + pad]
-
-
-def _no_pair(results: Results):
-    raise ValueError(f"{results.path}: one policy only ({data.policies(results)[0]}); a paired chart needs two")
 
 
 def difference_figure(
@@ -525,7 +390,7 @@ def difference_figure(
 ) -> go.Figure:
     """The distribution of the paired NPV difference A - B over replicates, with P(A beats B) as the title."""
     style = style_for(results, theme, lang)
-    a, b = pair_or_none(results, a, b) or _no_pair(results)
+    a, b = require_pair(results, a, b)
     diff = data.paired_difference(results, a, b, "npv")
     pair = data.pair_summary(results, a, b)
     words = {"a": style.label(a), "b": style.label(b)}
@@ -535,28 +400,29 @@ def difference_figure(
         "difference_subtitle", lang, n=len(diff), mean=money_short(diff.mean(), lang, sign=True),
         lo=money_short(lo, lang, sign=True), hi=money_short(hi, lang, sign=True), **words,
     )  # fmt: skip
-    fig = base_figure(style, title, subtitle)
+    canvas = Canvas.single(style, title, subtitle)
     centres, counts, width = histogram(diff / KEUR)
     for wins, policy, key in ((centres > 0, a, "a_wins"), (centres <= 0, b, "b_wins")):
         name = t(key, lang, **words)
-        fig.add_trace(
-            go.Bar(
-                x=centres[wins], y=counts[wins], width=width, name=name, marker={"color": style.colours[policy]},
-                hovertemplate=f"{name}: %{{x:+,.0f}} k EUR · %{{y}}<extra></extra>",
-            )
+        canvas.add(
+            {
+                "type": "bar", "x": centres[wins], "y": counts[wins], "width": width, "name": name,
+                "marker": {"color": style.colours[policy], "line": {"color": "white", "width": 0.5}},
+                "hovertemplate": f"{name}: %{{x:+,.0f}} k EUR · %{{y}}<extra></extra>",
+            }
         )  # fmt: skip
-    fig.add_vline(x=0, line={"color": INK, "width": 2})
     mean = diff.mean() / KEUR
-    fig.add_vline(x=mean, line={"color": INK, "width": 2, "dash": "dash"})
-    fig.add_annotation(
-        x=mean, y=1.0, yref="y domain", text=t("mean", lang, v=money_short(diff.mean(), lang, sign=True)),
+    canvas.vline(0, {"color": INK, "width": 2})
+    canvas.vline(mean, {"color": INK, "width": 2, "dash": "dash"})
+    canvas.annotate(
+        x=mean, y=1.0, xref="x", yref="y domain", text=t("mean", lang, v=money_short(diff.mean(), lang, sign=True)),
         showarrow=False, xanchor="left", yanchor="bottom", xshift=8, font={"size": style.theme.text_size},
     )  # fmt: skip
-    fig.update_xaxes(style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False))
-    fig.update_yaxes(style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
-    fig.update_layout(bargap=0.0)
-    legend_top(fig, style, above_px=1.4 * style.theme.text_size)  # room for the mean's label
-    return fig
+    canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False))
+    canvas.axis("y", **style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
+    canvas.layout["bargap"] = 0.0
+    canvas.legend_top(above_px=1.4 * style.theme.text_size)  # room for the mean's label
+    return canvas.figure()
 
 
 def histogram(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, np.ndarray, float]:
@@ -565,7 +431,7 @@ def histogram(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, np
     span = max(hi - lo, abs(hi), 1e-9)
     width = nice_step(span / target_bins)
     edges = np.arange(np.floor(min(lo, 0.0) / width), np.ceil(max(hi, 0.0) / width) + 1) * width
-    if len(edges) < 2:
+    if len(edges) < 2 or hi == lo:
         edges = np.array([-width, 0.0, width])
     counts, edges = np.histogram(values, bins=edges)
     return (edges[:-1] + edges[1:]) / 2, counts, width
@@ -589,41 +455,44 @@ def frontier_figure(
     x_name: str | None = None,
     y_name: str | None = None,
 ) -> go.Figure:
-    """Heatmap of ``value`` (A - B, in EUR, e.g. the NPV difference) over two levers, and the zero contour.
+    """Heatmap of ``value`` (A - B in EUR, e.g. the NPV difference) over two levers, and the zero contour.
 
     Args:
         frame: columns ``x``, ``y``, ``value``, one row per grid point; ``frame.attrs`` may name the levers
             (``x_name``, ``y_name``, e.g. ``levers.reskilling_success``) and the pair (``a``, ``b``).
-        a, b: the policies compared (colours: A where positive, B where negative).
-        x_name, y_name: lever names for the axis titles (default: ``frame.attrs`` or ``x`` and ``y``).
+        a, b: the policies compared (A's colour where positive, B's where negative).
+        x_name, y_name: lever names for the axis titles (default: ``frame.attrs``, else ``x`` and ``y``).
     """
     a, b = frame.attrs.get("a", a), frame.attrs.get("b", b)
     style = make_style(theme, lang, [b, a])
     x_name, y_name = x_name or frame.attrs.get("x_name", "x"), y_name or frame.attrs.get("y_name", "y")
     grid = frame.pivot_table(index="y", columns="x", values="value", aggfunc="mean") / KEUR
     words = {"a": style.label(a), "b": style.label(b)}
-    value = t("npv_difference", lang).replace(" (k EUR)", f" ({words['a']} − {words['b']})")
-    fig = base_figure(style, t("frontier_title", lang, **style.phrases(a, b)), t("frontier_subtitle", lang, value=value))
-    limit = float(np.nanmax(np.abs(grid.to_numpy()))) or 1.0
-    colourscale = [[0.0, style.colours[b]], [0.5, "#FFFFFF"], [1.0, style.colours[a]]]
-    fig.add_trace(
-        go.Heatmap(
-            x=grid.columns, y=grid.index, z=grid.to_numpy(), colorscale=colourscale, zmin=-limit, zmax=limit,
-            colorbar={"title": {"text": t("frontier_value", lang), "side": "right"}, "tickformat": "+,.0f",
-                      "tickfont": {"size": style.theme.tick_size}, "thickness": 0.9 * style.theme.text_size},
-            hovertemplate="%{x}, %{y}: %{z:+,.0f} k EUR<extra></extra>",
-        )
+    value = f"{t('npv_difference', lang).split(' (')[0]} ({words['a']} − {words['b']})"
+    canvas = Canvas.single(
+        style, t("frontier_title", lang, **style.phrases(a, b)), t("frontier_subtitle", lang, value=value)
+    )
+    z = grid.to_numpy()
+    limit = float(np.nanmax(np.abs(z))) or 1.0
+    canvas.add(
+        {
+            "type": "heatmap", "x": grid.columns.to_numpy(), "y": grid.index.to_numpy(), "z": z,
+            "colorscale": [[0.0, style.colours[b]], [0.5, "#FFFFFF"], [1.0, style.colours[a]]],
+            "zmin": -limit, "zmax": limit, "hovertemplate": "%{x}, %{y}: %{z:+,.0f} k EUR<extra></extra>",
+            "colorbar": {"title": {"text": t("frontier_value", lang), "side": "right"}, "tickformat": ",.0f",
+                         "tickfont": {"size": style.theme.tick_size}, "thickness": 0.9 * style.theme.text_size},
+        }
     )  # fmt: skip
-    fig.add_trace(
-        go.Contour(
-            x=grid.columns, y=grid.index, z=grid.to_numpy(), showscale=False, hoverinfo="skip",
-            contours={"start": 0, "end": 0, "size": 1, "coloring": "none"},
-            line={"color": INK, "width": style.theme.line_width}, name="0",
-        )
+    canvas.add(
+        {
+            "type": "contour", "x": grid.columns.to_numpy(), "y": grid.index.to_numpy(), "z": z, "showscale": False,
+            "hoverinfo": "skip", "contours": {"start": 0, "end": 0, "size": 1, "coloring": "none"},
+            "line": {"color": INK, "width": style.theme.line_width}, "name": "0",
+        }
     )  # fmt: skip
-    fig.update_xaxes(style.theme.axis(lever_label(x_name, lang), showgrid=False))
-    fig.update_yaxes(style.theme.axis(lever_label(y_name, lang), showgrid=False))
-    return fig
+    canvas.axis("x", **style.theme.axis(lever_label(x_name, lang), showgrid=False))
+    canvas.axis("y", **style.theme.axis(lever_label(y_name, lang), showgrid=False))
+    return canvas.figure()
 
 
 def tornado_figure(
@@ -633,7 +502,7 @@ def tornado_figure(
     base: float | None = None,
     value_label: str | None = None,
 ) -> go.Figure:
-    """One-at-a-time sensitivity: for each parameter, the result (EUR) at its low and its high end.
+    """One-at-a-time sensitivity: for each parameter, the result (EUR) at its low and at its high end.
 
     Args:
         frame: columns ``parameter``, ``low``, ``high`` (the result with the parameter at each end of its range).
@@ -644,28 +513,30 @@ def tornado_figure(
     frame = frame.assign(span=(frame["high"] - frame["low"]).abs()).sort_values("span")
     if base is None:
         base = float(frame.attrs.get("base", np.mean([frame["low"].mean(), frame["high"].mean()])))
-    value_label = value_label or frame.attrs.get("value_label") or t("npv_difference", lang).replace(" (k EUR)", "")
+    value_label = value_label or frame.attrs.get("value_label") or t("npv_difference", lang).split(" (")[0]
     subtitle = t("tornado_subtitle", lang, value=value_label, base=money_short(base, lang, sign=True))
-    fig = base_figure(style, t("tornado_title", lang), subtitle)
+    canvas = Canvas.single(style, t("tornado_title", lang), subtitle)
     labels = [lever_label(p, lang) for p in frame["parameter"]]
-    ends = (("low", "low_end", OKABE_ITO["sky_blue"], "/"), ("high", "high_end", OKABE_ITO["orange"], ""))
-    for column, key, colour, shape in ends:
-        delta = (frame[column].to_numpy(dtype=float) - base) / KEUR
-        fig.add_trace(
-            go.Bar(
-                y=labels, x=delta, base=base / KEUR, orientation="h", name=t(key, lang),
-                marker={"color": colour, "pattern": {"shape": shape if style.theme.dashes else ""}},
-                text=[money_short(v, lang, sign=True) for v in frame[column]], textposition="outside",
-                cliponaxis=False, textfont={"size": style.theme.tick_size},
-                hovertemplate="%{y}: %{x:+,.0f} k EUR<extra></extra>",
-            )
+    for column, key, colour, shape in (
+        ("low", "low_end", OKABE_ITO["sky_blue"], "/"),
+        ("high", "high_end", OKABE_ITO["orange"], ""),
+    ):
+        canvas.add(
+            {
+                "type": "bar", "y": labels, "x": (frame[column].to_numpy(dtype=float) - base) / KEUR,
+                "base": base / KEUR, "orientation": "h", "name": t(key, lang),
+                "marker": {"color": colour, "pattern": {"shape": shape if style.theme.dashes else ""}},
+                "text": [money_short(v, lang, sign=True) for v in frame[column]], "textposition": "outside",
+                "cliponaxis": False, "textfont": {"size": style.theme.tick_size},
+                "hovertemplate": "%{y}: %{x:+,.0f} k EUR<extra></extra>",
+            }
         )  # fmt: skip
-    fig.add_vline(x=base / KEUR, line={"color": INK, "width": 2})
-    fig.update_layout(barmode="overlay")
-    fig.update_xaxes(style.theme.axis(t("k_eur", lang), tickformat="+,.0f"))
-    fig.update_yaxes(style.theme.axis(showgrid=False, ticks=""))
-    legend_top(fig, style)
-    return fig
+    canvas.vline(base / KEUR, {"color": INK, "width": 2})
+    canvas.layout["barmode"] = "overlay"
+    canvas.axis("x", **style.theme.axis(t("k_eur", lang), tickformat=",.0f"))
+    canvas.axis("y", **style.theme.axis(showgrid=False, ticks=""))
+    canvas.legend_top()
+    return canvas.figure()
 
 
 def sobol_figure(frame: pd.DataFrame, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:
@@ -676,36 +547,42 @@ def sobol_figure(frame: pd.DataFrame, theme: str | Theme = "talk", lang: str = "
     """
     style = make_style(theme, lang, [])
     frame = frame.sort_values("ST")
-    fig = base_figure(style, t("sobol_title", lang), t("sobol_subtitle", lang))
+    canvas = Canvas.single(style, t("sobol_title", lang), t("sobol_subtitle", lang))
     labels = [lever_label(p, lang) for p in frame["parameter"]]
-    indices = (("S1", "first_order", OKABE_ITO["sky_blue"], "/"), ("ST", "total_order", OKABE_ITO["blue"], ""))
-    for column, key, colour, shape in indices:
-        fig.add_trace(
-            go.Bar(
-                y=labels, x=frame[column], orientation="h", name=t(key, lang),
-                marker={"color": colour, "pattern": {"shape": shape if style.theme.dashes else ""}},
-                error_x={"type": "data", "array": frame[f"{column}_conf"], "color": INK, "thickness": 2},
-                hovertemplate="%{y}: %{x:.2f}<extra></extra>",
-            )
+    for column, key, colour, shape in (
+        ("S1", "first_order", OKABE_ITO["sky_blue"], "/"),
+        ("ST", "total_order", OKABE_ITO["blue"], ""),
+    ):
+        canvas.add(
+            {
+                "type": "bar", "y": labels, "x": frame[column].to_numpy(dtype=float), "orientation": "h",
+                "name": t(key, lang),
+                "marker": {"color": colour, "pattern": {"shape": shape if style.theme.dashes else ""}},
+                "error_x": {"type": "data", "array": frame[f"{column}_conf"].to_numpy(dtype=float), "color": INK,
+                            "thickness": 2},
+                "hovertemplate": "%{y}: %{x:.2f}<extra></extra>",
+            }
         )  # fmt: skip
     top = float(np.nanmax(frame["ST"] + frame["ST_conf"])) if len(frame) else 1.0
-    fig.update_layout(barmode="group", bargap=0.25)
-    fig.update_xaxes(style.theme.axis(t("sensitivity_index", lang), range=[0, max(1.0, top * 1.05)], tickformat=".1f"))
-    fig.update_yaxes(style.theme.axis(showgrid=False, ticks=""))
-    legend_top(fig, style)
-    return fig
+    canvas.layout.update(barmode="group", bargap=0.25)
+    canvas.axis(
+        "x", **style.theme.axis(t("sensitivity_index", lang), range=[0, max(1.0, top * 1.05)], tickformat=".1f")
+    )
+    canvas.axis("y", **style.theme.axis(showgrid=False, ticks=""))
+    canvas.legend_top()
+    return canvas.figure()
 
 
-def _from_file(name: str, build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
-    """A registry builder that reads ``name`` from the results directory and passes the pair along."""
+def research_builder(name: str, build: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
+    """A registry builder reading ``name`` from the results directory; the headline pair names the policies."""
 
     def builder(results: Results, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:
         frame = pd.read_parquet(Path(results.path) / name)
-        if build is frontier_figure:
-            pair = data.focus_pair(results) or ("reinvest", "cost_cutting")
-            return build(frame, theme, lang, a=frame.attrs.get("a", pair[0]), b=frame.attrs.get("b", pair[1]))
-        if build is tornado_figure and "base" not in frame.attrs and data.focus_pair(results):
-            return build(frame, theme, lang, base=data.pair_summary(results, *data.focus_pair(results))["npv_diff"]["mean"])
+        pair = data.focus_pair(results)
+        if build is frontier_figure and pair:
+            return build(frame, theme, lang, a=pair[0], b=pair[1])
+        if build is tornado_figure and pair and "base" not in frame.attrs:
+            return build(frame, theme, lang, base=data.pair_summary(results, *pair)["npv_diff"]["mean"])
         return build(frame, theme, lang)
 
     return builder
@@ -722,7 +599,7 @@ class FigureSpec:
     build: Callable[..., go.Figure]
     per_pair: bool = False  # one figure per paired comparison (A vs the reference)
     source: str | None = None  # needs this file in the results directory
-    default: bool = True  # rendered when no --only is given
+    default: bool = True  # drawn when no --only is given
 
 
 FIGURES: dict[str, FigureSpec] = {
@@ -734,9 +611,9 @@ FIGURES: dict[str, FigureSpec] = {
         FigureSpec("customers", customers_figure),
         FigureSpec("waterfall", waterfall_figure, per_pair=True),
         FigureSpec("difference", difference_figure, per_pair=True),
-        FigureSpec("frontier", _from_file("frontier.parquet", frontier_figure), source="frontier.parquet"),
-        FigureSpec("tornado", _from_file("tornado.parquet", tornado_figure), source="tornado.parquet"),
-        FigureSpec("sobol", _from_file("sobol.parquet", sobol_figure), source="sobol.parquet"),
+        FigureSpec("frontier", research_builder("frontier.parquet", frontier_figure), source="frontier.parquet"),
+        FigureSpec("tornado", research_builder("tornado.parquet", tornado_figure), source="tornado.parquet"),
+        FigureSpec("sobol", research_builder("sobol.parquet", sobol_figure), source="sobol.parquet"),
         FigureSpec("cash", cash_figure, default=False),
     )
 }
@@ -748,7 +625,7 @@ def check_names(only: list[str] | None) -> list[str]:
         return [name for name, spec in FIGURES.items() if spec.default]
     unknown = [name for name in only if name not in FIGURES]
     if unknown or not only:
-        raise ValueError(f"--only {','.join(unknown) or '(empty)'}: unknown chart; allowed: {', '.join(FIGURES)}")
+        raise ValueError(f"--only {','.join(unknown) or '(empty)'}: unknown chart; allowed: {','.join(FIGURES)}")
     return list(dict.fromkeys(only))
 
 
@@ -759,7 +636,7 @@ def build_figures(
 
     Paired charts come once per pair: the headline pair's stem is the chart name, other pairs add
     ``-A-vs-B``. Research charts come only when their file exists; naming one in ``only`` without its file
-    is a ValueError.
+    is a ValueError. A one-policy run has no paired charts.
     """
     names = check_names(only)
     focus = data.focus_pair(results)

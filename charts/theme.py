@@ -34,16 +34,15 @@ POLICY_COLOURS = {
     "status_quo": GREY,
 }
 FREE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["black"], OKABE_ITO["yellow"])
-POLICY_DASHES = {"reinvest": "solid", "cost_cutting": "dash", "hybrid": "dot", "attrition": "dashdot", "status_quo": "longdash"}
+POLICY_DASHES = {
+    "reinvest": "solid",
+    "cost_cutting": "dash",
+    "hybrid": "dot",
+    "attrition": "dashdot",
+    "status_quo": "longdash",
+}
 FREE_DASHES = ("longdashdot", "solid", "dash", "dot")
 
-CATEGORY_COLOURS = {
-    "routine": OKABE_ITO["orange"],
-    "interpersonal": OKABE_ITO["sky_blue"],
-    "analytic": OKABE_ITO["bluish_green"],
-    "project": OKABE_ITO["reddish_purple"],
-    "idle": LIGHT_GREY,
-}
 FONT_FAMILY = "Inter, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
 
@@ -134,6 +133,7 @@ class Theme:
                 },
             },
             "margin": margin,
+            "template": "none",
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
             "separators": separators(lang),
@@ -187,7 +187,22 @@ THEMES = {
         dashes=True,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 14},
     ),
+    "screen": Theme(  # the HTML report: a browser page, width set by the window
+        name="screen",
+        width=1100,
+        height=560,
+        export_scale=1.0,
+        title_size=22,
+        subtitle_size=14,
+        text_size=15,
+        tick_size=13,
+        line_width=2.6,
+        band_alpha=(0.28, 0.12),
+        dashes=False,
+        margin={"l": 70, "r": 40, "b": 60, "pad_t": 16},
+    ),
 }
+PUBLIC_THEMES = ("talk", "paper")
 
 
 def get_theme(theme: str | Theme) -> Theme:
@@ -195,5 +210,5 @@ def get_theme(theme: str | Theme) -> Theme:
     if isinstance(theme, Theme):
         return theme
     if theme not in THEMES:
-        raise ValueError(f"theme {theme!r}: unknown; allowed: {', '.join(THEMES)}")
+        raise ValueError(f"--theme {theme}: unknown theme; allowed: {', '.join(PUBLIC_THEMES)}")
     return THEMES[theme]
