@@ -149,6 +149,12 @@ class Canvas:
             "itemwidth": 40, "bgcolor": "rgba(255,255,255,0)",
         }  # fmt: skip
 
+    def panel_px(self, panel: int) -> float:
+        """Height of a panel's plot area in layout pixels."""
+        theme = self.style.theme
+        bottom, top = self.layout.get(axis_name(panel, "y"), {}).get("domain", [0.0, 1.0])
+        return (top - bottom) * (theme.height - self.layout["margin"]["t"] - theme.margin["b"])
+
     def figure(self) -> go.Figure:
         return go.Figure(data=self.traces, layout=self.layout)
 
@@ -199,8 +205,9 @@ def spread(values: list[float], min_gap: float) -> list[float]:
 
 
 def end_labels(canvas: Canvas, items: list[tuple[str, str, float]], x: float, panel: int, span: float) -> None:
-    """Label lines at their right end: (text, colour, y); ``span`` is the y range, for spacing labels apart."""
-    ys = spread([y for _, _, y in items], 0.07 * span)
+    """Label lines at their right end: (text, colour, y); ``span`` is the y range, for spacing labels apart
+    by at least a line of text."""
+    ys = spread([y for _, _, y in items], 1.15 * canvas.style.theme.text_size / canvas.panel_px(panel) * span)
     for (text, colour, _), y in zip(items, ys):
         canvas.annotate(
             x=x, y=y, xref=axis_ref(panel, "x"), yref=axis_ref(panel, "y"), text=f"<b>{text}</b>", showarrow=False,

@@ -42,7 +42,7 @@ from charts.i18n import (
     percent_suffix,
     t,
 )
-from charts.theme import GREY, INK, OKABE_ITO, Theme, rgba
+from charts.theme import BEFORE_FILL, INK, OKABE_ITO, Theme, rgba
 
 if TYPE_CHECKING:
     from experiments.results import Results
@@ -55,7 +55,7 @@ def style_for(results: Results, theme: str | Theme, lang: str) -> Style:
 
 
 def month_axis(style: Style, months: int, title: bool = True) -> dict[str, Any]:
-    step = 12 if months >= 36 else 6 if months >= 12 else 3
+    step = 12 if months >= 36 else 6 if months >= 18 else 3 if months >= 6 else 1
     return style.theme.axis(
         t("month", style.lang) if title else "", tick0=0, dtick=step, range=[0, months + 0.5], showgrid=False
     )
@@ -164,10 +164,11 @@ def crossover_figure(
     canvas.axis("x", rows, **month_axis(style, months))
     canvas.axis("y", **style.theme.axis(tickformat=",.0f"))
     canvas.layout["margin"]["r"] = label_margin(style, [style.label(n) for n in names])
-    for a, b in pairs:
-        cross = data.crossover(results, a, b, metric)
+    focus = data.focus_pair(results)
+    if focus:  # other pairs cross where their difference line meets zero; one note keeps the chart readable
+        cross = data.crossover(results, *focus, metric)
         if cross.happens:
-            mark_crossover(canvas, cross, style.colours[a], list(range(1, rows + 1)))
+            mark_crossover(canvas, cross, style.colours[focus[0]], list(range(1, rows + 1)))
     return canvas.figure()
 
 
@@ -229,12 +230,14 @@ def hours_bar(style: Style, key: str, value: float, before: float, legend: bool,
     text = number(value, lang)
     if key != "before" and round(value - before) != 0:
         text += f"<br>({number(value - before, lang, sign=True)})"
-    pattern = {"shape": "/", "fgcolor": "white", "solidity": 0.3} if key == "before" and style.theme.dashes else {}
+    pattern = {"shape": "/", "fgcolor": "white", "solidity": 0.3} if style.theme.dashes else {}
     return {
         "type": "bar", "x": [name], "y": [value], "name": name, "legendgroup": name, "showlegend": legend,
-        "marker": {"color": GREY if key == "before" else style.colours[key], "pattern": pattern},
+        "marker": {"color": BEFORE_FILL, "pattern": pattern, "line": {"color": INK, "width": 1.5}}
+        if key == "before"
+        else {"color": style.colours[key]},
         "text": [text], "textposition": "outside", "cliponaxis": False,
-        "textfont": {"size": style.theme.tick_size if n_bars <= 3 else max(style.theme.tick_size - 6, 10)},
+        "textfont": {"size": style.theme.tick_size if n_bars <= 3 else max(style.theme.tick_size - 4, style.theme.min_font)},
         "hovertemplate": f"{name}: %{{y:,.0f}} h<extra></extra>",
     }  # fmt: skip
 

@@ -307,10 +307,11 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def policy_label(name: str, lang: str, short: bool = False) -> str:
-    """A policy's display name; unknown names are shown as written, underscores as spaces."""
+    """A policy's display name; unknown names as written, underscores as spaces, first letter capitalised."""
     labels = POLICY_LABELS.get(name)
     if labels is None:
-        return name.replace("_", " ")
+        text = name.replace("_", " ")
+        return text[:1].upper() + text[1:]
     return labels[check_lang(lang)][1 if short else 0]
 
 
@@ -366,7 +367,7 @@ def money_short(x: float, lang: str, sign: bool = False) -> str:
     size = abs(x)
     if size >= 999_500:
         value, suffix = x / 1e6, "M"
-        decimals = 1 if size < 9_950_000 else 0
+        decimals = 2 if size < 9_995_000 else 1 if size < 99_950_000 else 0
     elif size >= 9_999.5:
         value, suffix, decimals = x / 1e3, "k", 0
     else:
@@ -380,6 +381,12 @@ def significant(x: float, digits: int) -> float:
     if x == 0 or not math.isfinite(x):
         return x
     return round(x, digits - 1 - math.floor(math.log10(abs(x))))
+
+
+def money_k(x: float, lang: str, sign: bool = False) -> str:
+    """Thousands of euros for tables: ``1,259k EUR`` / ``1 259 k EUR``."""
+    text = number(x / 1e3, lang, 0, sign)
+    return f"{text}k EUR" if lang == "en" else f"{text}{NNBSP}k{NNBSP}EUR"
 
 
 def percent(share: float, lang: str, decimals: int = 0) -> str:
@@ -397,7 +404,7 @@ def metric_value(key: str, x: float, lang: str) -> str:
     """Format a summary metric by its kind (money, share, count)."""
     kind = METRIC_LABELS[key][0] if key in METRIC_LABELS else "num"
     if kind == "eur":
-        return money_short(x, lang)
+        return money_k(x, lang)
     if kind == "pct":
         return percent(x, lang, 1)
     return number(x, lang, 1)

@@ -21,6 +21,7 @@ from charts.i18n import (
     check_lang,
     metric_label,
     metric_value,
+    money_k,
     money_short,
     percent,
     policy_label,
@@ -43,8 +44,8 @@ body { font-family: Inter, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu S
        margin: 0 auto; max-width: 1180px; padding: 24px 32px 64px; line-height: 1.45; }
 h1 { font-size: 30px; margin: 8px 0 4px; } h2 { font-size: 22px; margin-top: 40px; border-bottom: 1px solid #ddd; }
 .lead { color: #555; font-size: 17px; margin: 0 0 8px; } .meta { color: #777; font-size: 14px; }
-.cards { display: flex; flex-wrap: wrap; gap: 16px; margin: 20px 0; }
-.card { flex: 1 1 200px; border: 1px solid #e2e2e2; border-radius: 8px; padding: 14px 16px; background: #fafafa; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 16px; margin: 20px 0; }
+.card { border: 1px solid #e2e2e2; border-radius: 8px; padding: 14px 16px; background: #fafafa; }
 .card .value { font-size: 28px; font-weight: 600; } .card .label { color: #555; font-size: 14px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0 16px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
@@ -147,16 +148,32 @@ def headline_cards(results: Results, lang: str) -> str:
         cards += [
             card(money_short(diff["mean"], lang, sign=True), f"{t('r_npv_diff', lang, **names)} · {ci}"),
             card(percent(summary["p_a_beats_b"], lang), t("r_p_beats", lang, **names)),
-            card(crossover_text(summary["crossover_month"], lang), t("r_crossover", lang, **names)),
+            card(
+                crossover_value(summary["crossover_month"], lang),
+                crossover_label(summary["crossover_month"], names, lang),
+            ),
         ]
     for policy in data.policies(results):
         npv = data.mean_outcome(results, policy, "npv")
-        cards.append(card(money_short(npv, lang), f"{t('r_npv_of', lang)} {policy_label(policy, lang)}"))
+        cards.append(card(money_k(npv, lang), f"{t('r_npv_of', lang)} {policy_label(policy, lang)}"))
     return "<div class='cards'>" + "".join(cards) + "</div>"
 
 
 def card(value: str, label: str) -> str:
     return f"<div class='card'><div class='value'>{esc(value)}</div><div class='label'>{esc(label)}</div></div>"
+
+
+def crossover_value(crossover: dict, lang: str) -> str:
+    if crossover["median"] is None or crossover["share_never"] >= 0.5:
+        return t("r_never", lang)
+    return t("r_month", lang, m=round(crossover["median"]))
+
+
+def crossover_label(crossover: dict, names: dict[str, str], lang: str) -> str:
+    label = t("r_crossover", lang, **names)
+    if crossover["median"] is not None and 0.005 <= crossover["share_never"] < 0.5:
+        label += "; " + t("crossover_never", lang, share=percent(crossover["share_never"], lang))
+    return label
 
 
 def crossover_text(crossover: dict, lang: str) -> str:

@@ -23,7 +23,7 @@ OKABE_ITO = {
     "black": "#000000",
 }
 GREY = "#7A7A7A"
-LIGHT_GREY = "#BDBDBD"
+BEFORE_FILL = "#DADADA"  # "before the tool" bars: light fill, dark outline (apart from the status quo's grey)
 INK = "#222222"
 
 POLICY_COLOURS = {
@@ -79,6 +79,7 @@ class Theme:
     line_width: float
     band_alpha: tuple[float, float]  # 50 % band, 90 % band
     dashes: bool
+    min_font: int  # no text smaller than this (px)
     margin: dict[str, int] = field(default_factory=dict)
 
     def line(self, colour: str, dash: str = "solid", width: float | None = None) -> dict[str, Any]:
@@ -171,6 +172,7 @@ THEMES = {
         line_width=5.0,
         band_alpha=(0.28, 0.12),
         dashes=False,
+        min_font=18,
         margin={"l": 110, "r": 80, "b": 100, "pad_t": 36},
     ),
     "paper": Theme(
@@ -185,6 +187,7 @@ THEMES = {
         line_width=2.2,
         band_alpha=(0.25, 0.10),
         dashes=True,
+        min_font=9,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 14},
     ),
     "screen": Theme(  # the HTML report: a browser page, width set by the window
@@ -199,6 +202,7 @@ THEMES = {
         line_width=2.6,
         band_alpha=(0.28, 0.12),
         dashes=False,
+        min_font=11,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 16},
     ),
 }

@@ -1,0 +1,272 @@
+"""Each figure builds from a small saved result set, with the expected traces, labels and annotations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from charts import data
+from charts.figures import (
+    FIGURES,
+    build_figures,
+    crossover_figure,
+    customers_figure,
+    difference_figure,
+    frontier_figure,
+    histogram,
+    hours_figure,
+    people_figure,
+    sobol_figure,
+    tornado_figure,
+    waterfall_figure,
+)
+from charts.i18n import NNBSP
+from charts.theme import OKABE_ITO
+
+
+def font_sizes(node) -> list[float]:
+    """Every font size set anywhere in a figure dict."""
+    if isinstance(node, dict):
+        fonts = [node.get(key) for key in ("font", "textfont", "tickfont")]
+        sizes = [font["size"] for font in fonts if isinstance(font, dict) and "size" in font]
+        return sizes + [s for value in node.values() for s in font_sizes(value)]
+    if isinstance(node, list | tuple):
+        return [s for value in node for s in font_sizes(value)]
+    return []
+
+
+def texts(fig) -> str:
+    """Title, subtitle, annotations and axis titles of a figure, as one string."""
+    layout = fig.layout
+    parts = [layout.title.text or "", layout.title.subtitle.text or ""]
+    parts += [a.text or "" for a in layout.annotations]
+    parts += [axis.title.text or "" for name in dir(layout) if name.startswith(("xaxis", "yaxis"))
+              for axis in [getattr(layout, name)] if axis is not None and hasattr(axis, "title")]  # fmt: skip
+    return " | ".join(parts)
+
+
+def test_crossover_has_a_median_and_two_bands_per_policy_and_marks_the_crossover(results):
+    fig = crossover_figure(results, "talk", "en")
+    names = [tr.name for tr in fig.data if tr.yaxis == "y"]
+    assert names == ["Cost-killer road 90 %", "Cost-killer road 50 %", "Cost-killer road",
+                     "Strategic road 90 %", "Strategic road 50 %", "Strategic road"]  # fmt: skip
+    assert [tr.name for tr in fig.data if tr.yaxis == "y2"][-1] == "Strategic road − Cost-killer road"
+    months = data.n_months(results)
+    median = fig.data[2]
+    assert len(median.x) == months
+    expected = np.median(data.wide(results.monthly, "cost_cutting", "cumulative_profit"), axis=0) / 1000
+    np.testing.assert_allclose(median.y, expected)
+    cross = data.crossover(results, "reinvest", "cost_cutting")
+    assert cross.happens, "the two roads cross in the default scenario"
+    assert fig.layout.title.text == f"The strategic road overtakes the cost-killer road in month {round(cross.median)}"
+    assert f"Crossover: month {round(cross.median)}" in texts(fig)
+    lines = [s for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dot"]
+    assert [s.x0 for s in lines] == [cross.median, cross.median]  # across both panels
+    assert fig.layout.xaxis2.title.text == "Month"
+
+
+def test_crossover_month_matches_the_summary(results):
+    pair = data.pair_summary(results, "reinvest", "cost_cutting")
+    assert data.crossover(results, "reinvest", "cost_cutting").median == pair["crossover_month"]["median"]
+
+
+def test_crossover_in_french(results):
+    fig = crossover_figure(results, "paper", "fr")
+    assert fig.layout.title.text.startswith("La voie stratégique dépasse la voie courte au mois ")
+    assert fig.layout.separators == "," + NNBSP
+    assert fig.layout.xaxis2.title.text == "Mois"
+    assert "Profit cumulé (k EUR)" in texts(fig)
+    assert "Croisement : mois" in texts(fig)
+    assert "L'assistante libérée (PME, 20 personnes)" in fig.layout.title.subtitle.text
+    assert [tr.line.dash for tr in fig.data if tr.name == "Voie courte"] == ["dash"]  # paper: dashes for grey print
+
+
+def test_cash_variant(results):
+    fig = FIGURES["cash"].build(results, "talk", "en")
+    assert "Cash (k EUR)" in texts(fig)
+
+
+def test_hours_show_each_category_before_the_tool_and_at_the_horizon(results):
+    fig = hours_figure(results, "talk", "en")
+    table = data.hours_by_category(results)
+    assert [a.text for a in fig.layout.annotations] == [
+        "Routine",
+        "Interpersonal",
+        "Analytic",
+        "Projects",
+        "Idle (not reassigned)",
+    ]
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    assert len(bars) == 5 * 3
+    routine = {tr.name: tr.y[0] for tr in bars if tr.xaxis == "x"}
+    assert routine == pytest.approx({"Before the tool": table.loc["before", "routine"],
+                                     "Cost-killer road": table.loc["cost_cutting", "routine"],
+                                     "Strategic road": table.loc["reinvest", "routine"]})  # fmt: skip
+    assert table.loc["before", "routine"] > table.loc["cost_cutting", "routine"]  # the tool removed routine hours
+    assert "Double entry of invoices (90%)" in fig.layout.title.subtitle.text
+
+
+def test_hours_in_french_use_the_scenario_task_labels(results):
+    fig = hours_figure(results, "talk", "fr")
+    assert "Double saisie des factures (90" in fig.layout.title.subtitle.text
+    assert "Relationnel" in texts(fig)
+    assert fig.layout.title.text.endswith("où vont-elles ?")
+    assert any("(" in tr.text[0] and "\u2212" in tr.text[0] for tr in fig.data)  # changes carry a true minus
+
+
+def test_people_and_customers_panels(results):
+    people = people_figure(results, "talk", "en")
+    assert [a.text for a in people.layout.annotations] == [
+        "Headcount", "Engagement (%)", "Initial staff still there (%)",
+        "Hires, cumulative", "Quits, cumulative", "Layoffs, cumulative",
+    ]  # fmt: skip
+    legend = [tr.name for tr in people.data if tr.showlegend]
+    assert legend == ["Cost-killer road", "Strategic road"]
+    layoffs = [tr for tr in people.data if tr.xaxis == "x6"]
+    assert layoffs[0].y[-1] == pytest.approx(results.outcomes.query("policy == 'cost_cutting'")["layoffs"].mean())
+    assert people.layout.yaxis.tickformat == ",d"  # whole people, no 19.2
+    customers = customers_figure(results, "paper", "fr")
+    assert [a.text for a in customers.layout.annotations] == ["Clients", "Clients initiaux encore là (%)"]
+    assert customers.layout.yaxis2.ticksuffix == NNBSP + "%"
+    assert customers.layout.title.text.startswith("Clients conservés après 2 ans")
+
+
+def test_waterfall_bars_add_up_to_the_cumulative_profit_difference(results):
+    bars, total = data.waterfall(results, "reinvest", "cost_cutting")
+    assert sum(v for _, v in bars) == pytest.approx(total, rel=1e-9, abs=1e-3)
+    assert data.waterfall_all_channels(results, "reinvest", "cost_cutting") == pytest.approx(total, rel=1e-9, abs=1e-3)
+    assert total == pytest.approx(
+        data.pair_summary(results, "reinvest", "cost_cutting")["cumulative_profit_diff"]["mean"]
+    )
+    salaries = dict(bars)["salaries"]
+    assert salaries < 0  # cost-cutting saved a salary: reinvest - cost_cutting is negative on that channel
+    fig = waterfall_figure(results, "talk", "en")
+    trace = fig.data[0]
+    assert trace.type == "waterfall" and trace.measure[-1] == "total"
+    assert sum(trace.y[:-1]) == pytest.approx(trace.y[-1])
+    labels = [x.replace("<br>", " ") for x in trace.x]
+    assert labels[0] == "Salaries" and labels[-1] == "Profit difference"
+    assert "Fixed costs" not in labels  # zero differences are dropped
+    assert (
+        trace.increasing.marker.color == OKABE_ITO["blue"] and trace.decreasing.marker.color == OKABE_ITO["vermillion"]
+    )
+
+
+def test_waterfall_in_french(results):
+    fig = waterfall_figure(results, "talk", "fr")
+    labels = [x.replace("<br>", " ") for x in fig.data[0].x]
+    assert labels[0] == "Salaires" and "Chiffre d'affaires clients" in labels
+    assert all(text.endswith(f"{NNBSP}EUR") for text in fig.data[0].text)
+    assert fig.layout.title.text.startswith("La voie stratégique rapporte")
+
+
+def test_difference_distribution_and_p_a_beats_b(results):
+    fig = difference_figure(results, "talk", "en")
+    pair = data.pair_summary(results, "reinvest", "cost_cutting")
+    assert sum(sum(tr.y) for tr in fig.data) == results.summary["replicates"]
+    assert (
+        fig.layout.title.text
+        == f"The strategic road beats the cost-killer road in {round(100 * pair['p_a_beats_b'])}% of runs"
+    )
+    assert [tr.name for tr in fig.data] == ["Strategic road ahead", "Cost-killer road ahead"]
+    assert all(x > 0 for x in fig.data[0].x) and all(x <= 0 for x in fig.data[1].x)
+    assert any(a.text.startswith("mean +") for a in fig.layout.annotations)
+    french = difference_figure(results, "talk", "fr")
+    assert "des simulations" in french.layout.title.text and f"{NNBSP}%" in french.layout.title.text
+
+
+def test_histogram_has_an_edge_at_zero():
+    centres, counts, width = histogram(np.array([-3.0, -1.0, 0.5, 2.0, 7.0]))
+    edges = np.concatenate([centres - width / 2, [centres[-1] + width / 2]])
+    assert np.any(np.isclose(edges, 0.0)) and counts.sum() == 5
+
+
+def test_every_talk_figure_keeps_type_at_18_px_or_more(results, many_results):
+    research = [
+        ("frontier", frontier_figure(frontier_frame(), "talk", "fr")),
+        ("tornado", tornado_figure(pd.DataFrame({"parameter": ["a"], "low": [1.0], "high": [2.0]}), "talk")),
+        ("sobol", sobol_figure(pd.DataFrame({"parameter": ["a"], "S1": [0.1], "S1_conf": [0.0], "ST": [0.2], "ST_conf": [0.0]}), "talk")),
+    ]  # fmt: skip
+    for name, fig in build_figures(results, "talk", "en") + build_figures(many_results, "talk", "fr") + research:
+        sizes = font_sizes(fig.to_dict())
+        assert sizes and min(sizes) >= 18, name
+        assert (fig.layout.width, fig.layout.height) == (1920, 1080)
+
+
+def test_more_policies_one_file_per_pair_and_fixed_colours(many_results):
+    figures = dict(build_figures(many_results, "paper", "en"))
+    assert {"waterfall", "waterfall-status_quo-vs-cost_cutting", "waterfall-slow_reskilling-vs-cost_cutting",
+            "difference", "difference-slow_reskilling-vs-cost_cutting"} <= set(figures)  # fmt: skip
+    crossover = figures["crossover"]
+    colours = {
+        tr.name: tr.line.color for tr in crossover.data if tr.yaxis == "y" and tr.mode == "lines" and tr.fill is None
+    }
+    assert colours["Strategic road"] == OKABE_ITO["blue"] and colours["Cost-killer road"] == OKABE_ITO["vermillion"]
+    assert colours["Slow reskilling"] == OKABE_ITO["orange"]
+
+
+def test_registry_and_chart_names(results):
+    assert [name for name, _ in build_figures(results)] == [
+        "crossover",
+        "hours",
+        "people",
+        "customers",
+        "waterfall",
+        "difference",
+    ]
+    with pytest.raises(ValueError, match="--only nope: unknown chart; allowed: crossover,"):
+        build_figures(results, only=["nope"])
+    with pytest.raises(ValueError, match="frontier: needs frontier.parquet"):
+        build_figures(results, only=["frontier"])
+
+
+# --- research toolkit, from small synthetic tables ----------------------------------------------------------
+
+
+def frontier_frame() -> pd.DataFrame:
+    xs, ys = np.meshgrid(np.linspace(0, 1, 5), np.linspace(0, 2, 4))
+    frame = pd.DataFrame({"x": xs.ravel(), "y": ys.ravel(), "value": (xs.ravel() - 0.5) * 100_000 * ys.ravel()})
+    frame.attrs.update(x_name="levers.reskilling_success", y_name="levers.customer_sensitivity_scale")
+    return frame
+
+
+def test_frontier_heatmap_with_the_zero_line():
+    fig = frontier_figure(frontier_frame(), "talk", "fr")
+    heatmap, contour = fig.data
+    assert heatmap.type == "heatmap" and heatmap.z.shape == (4, 5)
+    assert heatmap.zmin == -heatmap.zmax and heatmap.colorscale[-1][1] == OKABE_ITO["blue"]
+    assert contour.type == "contour" and contour.contours.start == 0 == contour.contours.end
+    assert fig.layout.xaxis.title.text == "Réussite de la reconversion"
+    assert fig.layout.title.text == "Où la voie stratégique bat la voie courte"
+
+
+def test_tornado_sorted_by_swing_around_the_base():
+    frame = pd.DataFrame({"parameter": ["levers.discount_rate", "levers.reskilling_success", "other.knob"],
+                          "low": [140_000, 20_000, 150_000], "high": [170_000, 260_000, 158_000]})  # fmt: skip
+    fig = tornado_figure(frame, "talk", "en", base=154_000)
+    low, high = fig.data
+    assert list(low.y) == ["other.knob", "Discount rate", "Reskilling success"]  # biggest swing on top
+    assert low.base == pytest.approx(154.0) and high.x[-1] == pytest.approx(106.0)
+    assert [tr.name for tr in fig.data] == ["Parameter at its low end", "Parameter at its high end"]
+
+
+def test_sobol_bars_with_intervals():
+    frame = pd.DataFrame({"parameter": ["levers.automation_scale", "levers.survivor_effect_scale"],
+                          "S1": [0.1, 0.6], "S1_conf": [0.02, 0.05], "ST": [0.15, 0.7], "ST_conf": [0.03, 0.06]})  # fmt: skip
+    fig = sobol_figure(frame, "paper", "fr")
+    s1, st = fig.data
+    assert list(st.y) == ["Ampleur de l'automatisation", "Effet survivant"]
+    assert list(st.error_x.array) == [0.03, 0.06] and s1.name == "Premier ordre (S1)"
+
+
+def test_research_charts_join_the_set_when_their_files_exist(fresh_dir):
+    from experiments.results import load_results
+
+    frontier_frame().to_parquet(fresh_dir / "frontier.parquet")
+    pd.DataFrame({"parameter": ["a"], "low": [1.0], "high": [2.0]}).to_parquet(fresh_dir / "tornado.parquet")
+    pd.DataFrame({"parameter": ["a"], "S1": [0.1], "S1_conf": [0.0], "ST": [0.2], "ST_conf": [0.0]}).to_parquet(
+        fresh_dir / "sobol.parquet"
+    )
+    names = [name for name, _ in build_figures(load_results(fresh_dir))]
+    assert names[-3:] == ["frontier", "tornado", "sobol"]

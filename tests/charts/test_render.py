@@ -1,0 +1,52 @@
+"""Re-rendering a results directory: file names, user mistakes as one-line ValueErrors, life without Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from charts import export
+from charts.render import render_charts
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"formats": ["gif"]}, "--format gif: unknown format; allowed: html,png,svg,pdf"),
+        ({"formats": []}, "--format (empty): unknown format"),
+        ({"only": ["crossover", "pie"]}, "--only pie: unknown chart; allowed: crossover,hours,"),
+        ({"theme": "poster"}, "--theme poster: unknown theme; allowed: talk, paper"),
+        ({"lang": "de"}, "--lang de: unknown language; allowed: en, fr"),
+    ],
+)
+def test_user_mistakes_are_one_line_value_errors(results_dir, tmp_path, kwargs, message):
+    with pytest.raises(ValueError) as error:
+        render_charts(results_dir, out=tmp_path, **kwargs)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_not_a_results_directory(tmp_path):
+    with pytest.raises(ValueError, match="not a results directory"):
+        render_charts(tmp_path / "missing")
+
+
+def test_html_render_writes_one_file_per_chart_sharing_one_plotly_js(fresh_dir):
+    written = render_charts(fresh_dir, formats=["html"], lang="fr", only=["crossover", "waterfall"])
+    out = fresh_dir / "charts"
+    assert written == [out / "crossover-fr.html", out / "waterfall-fr.html", out / "report-fr.html"]
+    assert all(p.is_file() for p in written) and (out / "plotly.min.js").is_file()
+    page = (out / "crossover-fr.html").read_text(encoding="utf-8")
+    assert re.findall(r"<script[^>]*src=\"([^\"]+)\"", page) == ["plotly.min.js"]  # local, relative
+    assert "http://" not in page and "https://" not in page
+
+
+def test_without_chromium_the_html_is_written_and_stderr_says_how_to_get_images(
+    fresh_dir, tmp_path, monkeypatch, capsys
+):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-browser"))
+    assert export.find_chromium() is None
+    written = render_charts(fresh_dir, formats=["png"], only=["hours"], out=tmp_path / "out")
+    assert [p.name for p in written] == ["hours-en.html", "report-en.html"]
+    err = capsys.readouterr().err.strip()
+    assert err == export.CHROMIUM_HINT and "apt-get install chromium" in err and len(err.splitlines()) == 1
