@@ -46,8 +46,8 @@ def build_firm(
     ``draws`` (from ``draws_for(scenario, seeds)``) lets several policies share one set of random numbers.
     """
     firm = FirmState(scenario, draws if draws is not None else draws_for(scenario, seeds), target_tasks(scenario))
-    initial = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
-    init_customers(firm, initial)
+    firm.initial_task_hours = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
+    init_customers(firm, firm.initial_task_hours)
     policy.prepare(firm)
     return firm
 
@@ -72,6 +72,13 @@ def roll_out_tool(firm: FirmState) -> None:
         firm.learning |= (freed > 0).any(-1) & (fraction >= 1.0).any()  # a task gone entirely: its skill fades
 
 
+def tool_hours(firm: FirmState) -> np.ndarray:
+    """(R, K) effective hours the tool itself delivers: on tasks whose output has value beyond required work,
+    the share it took over keeps producing (on back-office tasks the required work shrinks instead)."""
+    automated = firm.schedule.automated[firm.month + 1] * ~firm.tasks.in_channel("back_office")
+    return firm.initial_task_hours * automated
+
+
 def pay(firm: FirmState) -> None:
     """Payroll with employer contributions; notice is paid but not worked; timers run down."""
     loaded_salary = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
@@ -83,12 +90,10 @@ def pay(firm: FirmState) -> None:
 
 def run_month(firm: FirmState, policy: Policy) -> ServiceReport:
     """One month of the process overview; returns what the work achieved."""
-    for counter in firm.events.values():
-        counter.fill(0.0)
-    firm.ledger.open_month()
+    firm.open_month()
     roll_out_tool(firm)
     manage(firm, policy)
-    report = serve(firm, effective_hours(firm))
+    report = serve(firm, effective_hours(firm) + tool_hours(firm))
     learn(firm)
     update_engagement(firm)
     resign(firm)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model.accounting import severance_eur
 from model.scenario import Scenario
-from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState
+from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState, pick
 
 POLICIES: dict[str, type[Policy]] = {}
 
@@ -85,20 +85,25 @@ class ReinvestParams(NoParams):
         return targets
 
 
+class AttritionParams(NoParams):
+    min_fte_to_cut: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+
+
 class HybridParams(CuttingParams, ReinvestParams):
     reinvest_share: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
 
 
 @register_policy("cost_cutting")
 class CostCutting(Policy):
-    """Turn freed hours into FTEs and lay that many off (rounded at ``min_fte_to_cut``), by a targeting rule."""
+    """Turn the hours the tool has freed into FTEs and lay that many people off (an FTE counts once its
+    fraction reaches ``min_fte_to_cut``), chosen by a targeting rule."""
 
     Params = CuttingParams
     reinvest_share = 0.0
 
     def decide(self, firm: FirmState) -> None:
-        cut = np.floor(firm.freed_fte() * (1.0 - self.reinvest_share) + 1.0 - self.params.min_fte_to_cut)
-        firm.lay_off(firm.select(cut.astype(int), self.params.targeting), self.params.fairness)
+        target = fte_count(firm.freed_by_tool() * (1.0 - self.reinvest_share), self.params.min_fte_to_cut)
+        firm.lay_off(firm.select(target - firm.layoffs_total, self.params.targeting), self.params.fairness)
 
 
 @register_policy("reinvest")
@@ -154,12 +159,22 @@ class Hybrid(Reinvest):
 
 @register_policy("attrition")
 class Attrition(Policy):
-    """No layoffs; posts in roles the tool touches are not refilled when their holder leaves."""
+    """No layoffs; as many posts as the tool has freed FTEs, in roles it touches, are not refilled when their
+    holder leaves (the most-freed posts first; an open vacancy is closed at once)."""
+
+    Params = AttritionParams
 
     def decide(self, firm: FirmState) -> None:
-        automated = firm.automated_roles()
-        firm.backfill &= ~automated
-        firm.close_posts(firm.vacancy & ~firm.backfill)
+        budget = fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut) - (~firm.backfill).sum(1)
+        candidates = firm.backfill & (firm.occupied | firm.vacancy) & firm.automated_roles()
+        chosen = pick(budget, -firm.idle - firm.vacancy, candidates)  # open vacancies first, then most idle
+        firm.backfill &= ~chosen
+        firm.close_posts(chosen & firm.vacancy)
+
+
+def fte_count(fte: np.ndarray, threshold: float) -> np.ndarray:
+    """Whole posts in ``fte``: a fraction counts as a post once it reaches ``threshold``."""
+    return np.floor(fte + 1.0 - threshold).astype(int)
 
 
 def make_policy(scenario: Scenario, name: str) -> Policy:
@@ -187,6 +202,10 @@ def validate_policy_specs(scenario: Scenario) -> list[str]:
                 problems.append(f"{where}.{key} = {given}: {message}")
             continue
         problems += [f"{where}.targets: unknown task {t!r}" for t in sorted(policy.target_tasks() - tasks)]
+        for task in sorted(policy.target_tasks() & tasks):
+            doers = [role.id for role in scenario.roles if task in role.hours]
+            if doers:
+                problems.append(f"{where}.targets: {task!r} is already done by {', '.join(doers)}; targets must be new tasks")
     return problems
 
 

@@ -237,17 +237,21 @@ class Scenario(Strict):
         shares = {t.id: t.automatable_share for t in self.tasks}
         for role in self.roles:
             problems += [f"role {role.id!r} names unknown task {k!r}" for k in role.hours if k not in known]
+        kept = dict.fromkeys(known, 1.0)  # waves compound: each removes its share of what is left
         for i, wave in enumerate(self.automation.waves):
             for k, share in wave.removed_share.items():
                 if k not in known:
                     problems.append(f"automation wave {i} names unknown task {k!r}")
-                elif share > shares[k] + 1e-9:
-                    problems.append(
-                        f"automation wave {i} removes {share:g} of {k!r}, above its automatable_share {shares[k]:g}"
-                    )
+                else:
+                    kept[k] *= 1.0 - share
             problems += [
                 f"automation wave {i} augments unknown task {k!r}" for k in wave.augmentation if k not in known
             ]
+        problems += [
+            f"automation waves remove {1 - kept[k]:g} of {k!r} in all, above its automatable_share {shares[k]:g}"
+            for k in task_ids
+            if 1.0 - kept[k] > shares[k] + 1e-9
+        ]
         names = [p.name for p in self.policies]
         problems += [f"policy name {n!r} is repeated" for n in set(names) if names.count(n) > 1]
         if sum(r.count for r in self.roles) == 0:

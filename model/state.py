@@ -64,6 +64,14 @@ def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
     return draw(seeds, sum(role.count for role in scenario.roles), 12 * scenario.levers.years)
 
 
+def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """(R, N) mask of the ``count[r]`` lowest-score members of ``pool`` in each replicate (ties: lower slot)."""
+    if not (count > 0).any():
+        return np.zeros_like(pool)
+    rank = np.argsort(np.argsort(np.where(pool, score, np.inf), axis=1, kind="stable"), axis=1, kind="stable")
+    return pool & (rank < np.minimum(np.maximum(count, 0), pool.sum(1))[:, None])
+
+
 class FirmState:
     """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month."""
 
@@ -127,6 +135,8 @@ class FirmState:
         self.next_person = np.full(self.n_replicates, self.n_slots)
         self.pressure = np.zeros(shape)
         self.survivor_penalty = np.zeros(self.n_replicates)
+        self.layoff_window = np.zeros((12, self.n_replicates))  # share of staff laid off, by month of the year
+        self.layoffs_total = np.zeros(self.n_replicates)
         self.contact_loss = np.zeros(self.n_replicates)
         self.events = {name: np.zeros(self.n_replicates) for name in ("hires", "quits", "layoffs", "exits")}
 
@@ -171,9 +181,11 @@ class FirmState:
         """New hires reach full productivity linearly over their role's ramp-up months."""
         return np.minimum(1.0, (self.tenure + 1.0) / self.ramp_months)
 
-    def freed_fte(self) -> np.ndarray:
-        """Idle hours of people at work, in full-time equivalents, per replicate."""
-        return (self.idle * (self.status == WORKING)).sum(-1)
+    def freed_by_tool(self) -> np.ndarray:
+        """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it
+        (the manager's view of the gain, whatever has happened to the posts since)."""
+        initial_fte = self.role_hours[self.role].sum(0)  # (K,)
+        return np.full(self.n_replicates, self.schedule.automated[self.month + 1] @ initial_fte)
 
     def automated_roles(self) -> np.ndarray:
         """(N,) slots whose role has at least one task the tool has started to remove."""
@@ -187,12 +199,8 @@ class FirmState:
         if rule not in TARGETING_RULES:
             raise ValueError(f"targeting rule {rule!r}; allowed: {', '.join(TARGETING_RULES)}")
         pool = self.status == WORKING if candidates is None else candidates & (self.status == WORKING)
-        score = {"most_freed": -self.idle, "lowest_performer": self.performance(), "last_in_first_out": self.tenure}[
-            rule
-        ]
-        score = np.where(pool, score, np.inf)
-        rank = np.argsort(np.argsort(score, axis=1, kind="stable"), axis=1, kind="stable")
-        return pool & (rank < np.minimum(count, pool.sum(1))[:, None])
+        score = {"most_freed": -self.idle, "lowest_performer": self.performance(), "last_in_first_out": self.tenure}
+        return pick(count, score[rule], pool)
 
     def lay_off(self, mask: np.ndarray, fairness: float = 0.0) -> None:
         """Announce dismissals: work handed to survivors, redeployment attempt where the law asks, then notice."""
@@ -207,10 +215,18 @@ class FirmState:
         self.backfill[mask] = False
         self.ledger.spend("training", (mask * self.rules["redeployment_cost_eur"]).sum(1))
         self.events["layoffs"] += laid_off
-        e = self.scenario.engagement
+        self.layoffs_total += laid_off
         share = np.divide(laid_off, headcount, out=np.zeros(self.n_replicates), where=headcount > 0)
-        shock = e.survivor_shock * self.scenario.levers.survivor_effect_scale * (share / 0.01) ** e.survivor_exponent
-        self.survivor_penalty += shock * (1.0 - 0.5 * fairness)
+        before = self.layoff_window.sum(0)
+        self.layoff_window[self.month % 12] += share
+        # the shock is concave in the share laid off over the last 12 months: a cut made in monthly slices
+        # shocks survivors as much as the same cut made at once, not once per slice
+        self.survivor_penalty += (self.survivor_shock(before + share) - self.survivor_shock(before)) * (1.0 - 0.5 * fairness)
+
+    def survivor_shock(self, share: np.ndarray) -> np.ndarray:
+        """Engagement shock of laying off ``share`` of the staff within a year: S (share / 1 %)^exponent."""
+        e = self.scenario.engagement
+        return e.survivor_shock * self.scenario.levers.survivor_effect_scale * (share / 0.01) ** e.survivor_exponent
 
     def start_training(self, mask: np.ndarray, months: float, cost_eur: float) -> None:
         self.status[mask] = TRAINING
@@ -266,6 +282,13 @@ class FirmState:
             self.idle[posts] = 0.0
             self.vacancy &= ~posts
             self.backfill &= ~posts
+
+    def open_month(self) -> None:
+        """Reset the month's counters and books; forget layoffs older than a year."""
+        for counter in self.events.values():
+            counter.fill(0.0)
+        self.layoff_window[self.month % 12] = 0.0
+        self.ledger.open_month()
 
     # -- events shared by mechanisms ---------------------------------------------------------------------------
 

@@ -82,7 +82,7 @@ def build_schedule(scenario: Scenario, n_months: int) -> AutomationSchedule:
             kept[:, index[task]] *= 1.0 - min(share * scale, 1.0) * ramp
         for task, factor in wave.augmentation.items():
             augmentation[:, index[task]] *= 1.0 + (factor - 1.0) * scale * ramp[1:]
-        if wave.month < n_months:
+        if wave.month < n_months and scale > 0:  # no automation, no tool to pay for
             cost[wave.month] += wave.one_off_cost_eur
             cost[wave.month :] += wave.monthly_cost_eur
     return AutomationSchedule(automated=1.0 - kept, augmentation=augmentation, cost_eur=cost)
