@@ -64,11 +64,14 @@ class Canvas:
     layout: dict[str, Any]
     traces: list[dict[str, Any]] = field(default_factory=list)
     panels: int = 1
+    header: float = 0.0  # height of the title block, px
 
     @classmethod
     def single(cls, style: Style, title: str, subtitle: str) -> Canvas:
         """One plot area under the title block."""
-        return cls(style, style.theme.layout(title, subtitle, style.lang))
+        return cls(
+            style, style.theme.layout(title, subtitle, style.lang), header=style.theme.header_px(title, subtitle)
+        )
 
     @classmethod
     def grid(
@@ -103,11 +106,12 @@ class Canvas:
                 if panel <= len(headings) and headings[panel - 1]:
                     annotations.append(heading(style, headings[panel - 1], left, top))
         layout["annotations"] = annotations
-        return cls(style, layout, panels=rows * cols)
+        return cls(style, layout, panels=rows * cols, header=style.theme.header_px(title, subtitle))
 
     def add(self, traces: list[dict[str, Any]] | dict[str, Any], panel: int = 1) -> None:
-        """Place traces in ``panel``."""
-        for trace in [traces] if isinstance(traces, dict) else traces:
+        """Place traces in ``panel``; shaded bands go under every line of the batch so no band dims a line."""
+        batch = [traces] if isinstance(traces, dict) else traces
+        for trace in sorted(batch, key=lambda tr: "fill" not in tr):
             self.traces.append({**trace, "xaxis": axis_ref(panel, "x"), "yaxis": axis_ref(panel, "y")})
 
     def axis(self, letter: str, panel: int | None = None, **props: Any) -> None:
@@ -136,16 +140,18 @@ class Canvas:
         self.shape(type="line", x0=0, x1=1, y0=y, y1=y, xref=f"{axis_ref(panel, 'x')} domain",
                    yref=axis_ref(panel, "y"), line=line, layer="below")  # fmt: skip
 
-    def legend_top(self, above_px: float = 0.0) -> None:
-        """A horizontal legend between the subtitle and the plot (above panel headings of ``above_px``),
-        with room made for it in the top margin."""
+    def legend_top(self, room_below: float = 0.0) -> None:
+        """A horizontal legend right under the subtitle; the top margin grows by its height and ``room_below``
+        (pixels kept free between the legend and the plot, e.g. for a label above the plot)."""
         theme = self.style.theme
-        self.layout["margin"]["t"] += 1.7 * theme.text_size
+        header = self.layout["margin"]["t"]
+        self.layout["margin"]["t"] = header + 2.0 * theme.text_size + room_below
         plot_px = theme.height - self.layout["margin"]["t"] - theme.margin["b"]
+        top_px = self.header - 0.6 * theme.text_size  # from the top of the figure: just under the subtitle
         self.layout["showlegend"] = True
         self.layout["legend"] = {
-            "orientation": "h", "x": 0.0, "xanchor": "left", "yanchor": "bottom",
-            "y": 1.0 + (above_px + 0.2 * theme.text_size) / plot_px, "font": {"size": theme.text_size},
+            "orientation": "h", "x": 0.0, "xanchor": "left", "yanchor": "top",
+            "y": 1.0 + (self.layout["margin"]["t"] - top_px) / plot_px, "font": {"size": theme.text_size},
             "itemwidth": 40, "bgcolor": "rgba(255,255,255,0)",
         }  # fmt: skip
 

@@ -26,7 +26,6 @@ from charts.canvas import (
     Style,
     band_traces,
     end_labels,
-    heading_px,
     label_margin,
     make_style,
     zero_line,
@@ -219,7 +218,7 @@ def hours_figure(results: Results, theme: str | Theme = "talk", lang: str = "en"
     canvas.axis("x", **style.theme.axis(showticklabels=False, ticks="", showgrid=False))
     canvas.axis("y", **style.theme.axis(showticklabels=False, ticks="", showgrid=False, showline=False))
     canvas.layout["bargap"] = 0.15
-    canvas.legend_top(above_px=heading_px(style))
+    canvas.legend_top()
     return canvas.figure()
 
 
@@ -230,10 +229,9 @@ def hours_bar(style: Style, key: str, value: float, before: float, legend: bool,
     text = number(value, lang)
     if key != "before" and round(value - before) != 0:
         text += f"<br>({number(value - before, lang, sign=True)})"
-    pattern = {"shape": "/", "fgcolor": "white", "solidity": 0.3} if style.theme.dashes else {}
     return {
         "type": "bar", "x": [name], "y": [value], "name": name, "legendgroup": name, "showlegend": legend,
-        "marker": {"color": BEFORE_FILL, "pattern": pattern, "line": {"color": INK, "width": 1.5}}
+        "marker": {"color": BEFORE_FILL, "line": {"color": INK, "width": 1.5}}
         if key == "before"
         else {"color": style.colours[key]},
         "text": [text], "textposition": "outside", "cliponaxis": False,
@@ -285,7 +283,7 @@ def panels_figure(results: Results, style: Style, title: str, subtitle: str, pan
     canvas.axis("x", **month_axis(style, months, title=False))
     for panel in range(len(panels) - cols + 1, len(panels) + 1):
         canvas.axis("x", panel, title={"text": t("month", style.lang), "font": {"size": style.theme.text_size}})
-    canvas.legend_top(above_px=heading_px(style))
+    canvas.legend_top()
     return canvas.figure()
 
 
@@ -424,7 +422,7 @@ def difference_figure(
     canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False))
     canvas.axis("y", **style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
     canvas.layout["bargap"] = 0.0
-    canvas.legend_top(above_px=1.4 * style.theme.text_size)  # room for the mean's label
+    canvas.legend_top(room_below=1.2 * style.theme.text_size)  # room for the mean's label
     return canvas.figure()
 
 

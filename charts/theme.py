@@ -87,7 +87,7 @@ class Theme:
 
     def wrap(self, text: str, size: int) -> list[str]:
         """Lines of ``text`` (split at ``<br>``, then wrapped to the figure width at font ``size``)."""
-        width = max(20, int((self.width - self.margin["l"] - 20) / (0.53 * size)))
+        width = max(20, int((self.width - self.margin["l"] - 20) / (0.48 * size)))
         return [line for part in text.split("<br>") for line in (textwrap.wrap(part, width) or [""])]
 
     def header_px(self, title: str, subtitle: str) -> float:
@@ -98,6 +98,7 @@ class Theme:
             self.margin["pad_t"]
             + 1.25 * self.title_size * title_lines
             + 1.35 * self.subtitle_size * subtitle_lines
+            + (0.6 * self.subtitle_size if subtitle_lines else 0.0)  # plotly's gap between title and subtitle
             + 1.0 * self.text_size
         )
 
