@@ -205,7 +205,9 @@ def validate_policy_specs(scenario: Scenario) -> list[str]:
         for task in sorted(policy.target_tasks() & tasks):
             doers = [role.id for role in scenario.roles if task in role.hours]
             if doers:
-                problems.append(f"{where}.targets: {task!r} is already done by {', '.join(doers)}; targets must be new tasks")
+                problems.append(
+                    f"{where}.targets: {task!r} is already done by {', '.join(doers)}; targets must be new tasks"
+                )
     return problems
 
 

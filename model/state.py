@@ -221,7 +221,9 @@ class FirmState:
         self.layoff_window[self.month % 12] += share
         # the shock is concave in the share laid off over the last 12 months: a cut made in monthly slices
         # shocks survivors as much as the same cut made at once, not once per slice
-        self.survivor_penalty += (self.survivor_shock(before + share) - self.survivor_shock(before)) * (1.0 - 0.5 * fairness)
+        self.survivor_penalty += (self.survivor_shock(before + share) - self.survivor_shock(before)) * (
+            1.0 - 0.5 * fairness
+        )
 
     def survivor_shock(self, share: np.ndarray) -> np.ndarray:
         """Engagement shock of laying off ``share`` of the staff within a year: S (share / 1 %)^exponent."""

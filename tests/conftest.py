@@ -36,7 +36,8 @@ def build(data: dict, **changes) -> Scenario:
 
 
 def tiny_firm(**overrides) -> dict:
-    """A deterministic two-person firm: no quits, no churn, no acquisition; one routine task, one care task."""
+    """A deterministic two-person firm: no quits, no churn, no acquisition; a routine task, a care task, and
+    new care work (follow-up) that nobody does yet."""
     data = {
         "meta": {"name": "tiny", "title": {"en": "Tiny", "fr": "Mini"}, "description": {"en": "t", "fr": "t"}},
         "simulation": {"replicates": 3, "seed": 1, "hours_per_month": 150.0, "initial_cash_eur": 1000.0},
@@ -55,6 +56,13 @@ def tiny_firm(**overrides) -> dict:
                 "category": "interpersonal",
                 "channel": "customer_care",
                 "demand_hours_per_customer_month": 1.0,
+            },
+            {
+                "id": "follow_up",
+                "label": {"en": "Follow-up", "fr": "Relance"},
+                "category": "interpersonal",
+                "channel": "customer_care",
+                "demand_hours_per_customer_month": 0.5,
             },
         ],
         "roles": [
@@ -85,7 +93,7 @@ def tiny_firm(**overrides) -> dict:
         "jurisdiction": {"preset": "at_will"},
         "policies": [
             {"name": "cost_cutting", "kind": "cost_cutting"},
-            {"name": "reinvest", "kind": "reinvest", "targets": {"care": 1.0}},
+            {"name": "reinvest", "kind": "reinvest", "targets": {"follow_up": 1.0}},
         ],
     }
     return changed(data, **overrides)

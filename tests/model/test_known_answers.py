@@ -83,6 +83,6 @@ def test_reinvest_with_certain_success_moves_freed_hours_to_target_after_trainin
     assert clerk.status == "training" and clerk.hours_per_month == {"idle": 150.0}
     model.run_for(3)  # three months of training end at the start of month 4
     assert clerk.status == "working"
-    assert clerk.hours_per_month == pytest.approx({"care": 150.0})
-    assert clerk.skill["care"] >= 0.3  # the post-training skill, then practice
+    assert clerk.hours_per_month == pytest.approx({"follow_up": 150.0})
+    assert clerk.skill["follow_up"] >= 0.3  # the post-training skill, then practice
     np.testing.assert_allclose(model.monthly()["training"].sum(), 3000.0)

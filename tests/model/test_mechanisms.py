@@ -35,7 +35,7 @@ def test_waves_compound_and_ramp_linearly():
     schedule = build_schedule(validate_data(tiny_firm(**{"automation.waves": waves}), "t"), 12)
     entry = schedule.automated[:, 0]
     np.testing.assert_allclose(entry[:5], [0.0, 0.25, 0.5, 0.75, 0.75])  # 1 - (1 - 0.5)(1 - 0.5)
-    np.testing.assert_allclose(schedule.freed_fraction[2], 0.5 * np.array([1.0, 0.0]))  # half of what is left
+    np.testing.assert_allclose(schedule.freed_fraction[2], [0.5, 0.0, 0.0])  # half of what is left
     assert schedule.automated[:, 1].max() == 0.0
 
 
@@ -103,10 +103,10 @@ def test_survivor_shock_is_concave_in_the_share_laid_off():
 def test_engagement_target_rises_when_routine_work_is_removed_and_falls_with_idle_time():
     firm, _ = firm_of(tiny_firm(**{"engagement.relaxation_months": 1.0}))
     before = firm.engagement.copy()
-    firm.hours[:, 0] = [0.0, 1.0]  # the clerk's routine work replaced by care
+    firm.hours[:, 0] = [0.0, 1.0, 0.0]  # the clerk's routine work replaced by care
     update_engagement(firm)
     assert np.all(firm.engagement[:, 0] > before[:, 0])
-    firm.hours[:, 0] = [0.0, 0.0]  # all idle
+    firm.hours[:, 0] = [0.0, 0.0, 0.0]  # all idle
     firm.idle[:, 0] = 1.0
     update_engagement(firm)
     assert np.all(firm.engagement[:, 0] < before[:, 0])
@@ -114,8 +114,8 @@ def test_engagement_target_rises_when_routine_work_is_removed_and_falls_with_idl
 
 def test_skills_grow_with_practice_and_fade_without():
     firm, _ = firm_of(tiny_firm())
-    firm.skill[:, 0] = [0.5, 0.5]
-    firm.hours[:, 0] = [0.5, 0.0]  # practises entry, not care
+    firm.skill[:, 0] = [0.5, 0.5, 0.0]
+    firm.hours[:, 0] = [0.5, 0.0, 0.0]  # practises entry, not care
     firm.idle[:, 0] = 0.5
     firm.learning[:, 0] = True  # what every action that changes hours or skills does
     learn(firm)
@@ -139,7 +139,7 @@ def test_targeting_rules_pick_the_expected_people():
 
 def test_absorb_conserves_hours_and_squeezes_beyond_idle_time():
     firm, _ = firm_of(tiny_firm(**{"roles.1.count": 2}))
-    firm.hours[:, 1] = [0.0, 0.6]  # one rep has 40 % idle
+    firm.hours[:, 1] = [0.0, 0.6, 0.0]  # one rep has 40 % idle
     firm.idle[:, 1] = 0.4
     leaver = np.zeros_like(firm.occupied)
     leaver[:, 0] = True
@@ -163,10 +163,10 @@ def customers_firm(**more):
 
 def test_more_care_lowers_churn_and_lost_contacts_raise_it():
     firm = customers_firm()
-    hours = np.array([[150.0, 150.0]] * 2)
+    hours = np.array([[150.0, 150.0, 0.0]] * 2)
     base = serve(firm, hours).churn
     firm.customers[:] = 100.0
-    better = serve(firm, hours * [1, 2]).churn
+    better = serve(firm, hours * [1, 2, 1]).churn
     firm.customers[:] = 100.0
     firm.contact_loss[:] = 0.5
     worse = serve(firm, hours).churn
@@ -178,17 +178,17 @@ def test_status_quo_customer_base_is_stationary_in_expectation():
     firm = customers_firm(**{"turnover.annual_quit_rate": 0.1})
     start = firm.customers.copy()
     equilibrium_care = 150.0 * equilibrium_presence(firm)[1]  # the staff expected when people come and go
-    serve(firm, np.array([[150.0, equilibrium_care]] * 2))
+    serve(firm, np.array([[150.0, equilibrium_care, 0.0]] * 2))
     np.testing.assert_allclose(firm.customers, start)
 
 
 def test_undone_back_office_work_costs_errors_and_raises_churn():
     firm = customers_firm()
     firm.ledger.open_month()
-    full = serve(firm, np.array([[150.0, 150.0]] * 2))
+    full = serve(firm, np.array([[150.0, 150.0, 0.0]] * 2))
     firm.customers[:] = 100.0
     firm.ledger.open_month()
-    short = serve(firm, np.array([[100.0, 150.0]] * 2))
+    short = serve(firm, np.array([[100.0, 150.0, 0.0]] * 2))
     np.testing.assert_allclose(short.uncovered_share, (142.5 - 100.0) / 142.5)
     np.testing.assert_allclose(firm.ledger.costs["errors"], 42.5 * 40.0)
     assert np.all(short.churn > full.churn)
@@ -198,10 +198,10 @@ def test_new_work_has_diminishing_returns_and_no_value_without_demand():
     from model.customers import task_output
 
     firm = customers_firm()
-    first, second = (task_output(firm, np.array([[0.0, h]] * 2))[0, 1] for h in (50.0, 100.0))
+    first, second = (task_output(firm, np.array([[0.0, 0.0, h]] * 2))[0, 2] for h in (50.0, 100.0))
     assert 0 < second - first < first  # the second 50 hours are worth less than the first
-    firm.tasks.demand_scale[:] = 0.0
-    assert task_output(firm, np.array([[0.0, 100.0]] * 2))[0, 1] == 0.0
+    firm.tasks.demand_scale[2] = 0.0  # what new_work_demand_scale = 0 does to the follow-up (a target task)
+    assert task_output(firm, np.array([[0.0, 0.0, 100.0]] * 2))[0, 2] == 0.0
 
 
 # -- labour market ------------------------------------------------------------------------------------------
