@@ -150,7 +150,7 @@ class Canvas:
         top_px = self.header - 0.6 * theme.text_size  # from the top of the figure: just under the subtitle
         self.layout["showlegend"] = True
         self.layout["legend"] = {
-            "orientation": "h", "x": 0.0, "xanchor": "left", "yanchor": "top",
+            "orientation": "h", "x": 0.0, "xanchor": "left", "yanchor": "top",  # xref container breaks automargin
             "y": 1.0 + (self.layout["margin"]["t"] - top_px) / plot_px, "font": {"size": theme.text_size},
             "itemwidth": 40, "bgcolor": "rgba(255,255,255,0)",
         }  # fmt: skip

@@ -488,11 +488,15 @@ def frontier_figure(
         {
             "type": "contour", "x": grid.columns.to_numpy(), "y": grid.index.to_numpy(), "z": z, "showscale": False,
             "hoverinfo": "skip", "contours": {"start": 0, "end": 0, "size": 1, "coloring": "none"},
-            "line": {"color": INK, "width": style.theme.line_width}, "name": "0",
+            "line": {"color": INK, "width": style.theme.line_width}, "name": t("no_difference", lang),
         }
     )  # fmt: skip
+    for policy, key in ((a, "a_wins"), (b, "b_wins")):  # legend squares: which colour means which road leads
+        canvas.add({"type": "bar", "x": [None], "y": [None], "name": t(key, lang, **words),
+                    "marker": {"color": style.colours[policy]}, "hoverinfo": "skip"})  # fmt: skip
     canvas.axis("x", **style.theme.axis(lever_label(x_name, lang), showgrid=False))
     canvas.axis("y", **style.theme.axis(lever_label(y_name, lang), showgrid=False))
+    canvas.legend_top()
     return canvas.figure()
 
 
@@ -534,7 +538,11 @@ def tornado_figure(
         )  # fmt: skip
     canvas.vline(base / KEUR, {"color": INK, "width": 2})
     canvas.layout["barmode"] = "overlay"
-    canvas.axis("x", **style.theme.axis(t("k_eur", lang), tickformat=",.0f"))
+    ends = np.concatenate([frame["low"], frame["high"], [base]]) / KEUR
+    pad = 0.18 * (ends.max() - ends.min() or 1.0)  # room for the labels outside the bars
+    canvas.axis(
+        "x", **style.theme.axis(t("k_eur", lang), tickformat=",.0f", range=[ends.min() - pad, ends.max() + pad])
+    )
     canvas.axis("y", **style.theme.axis(showgrid=False, ticks=""))
     canvas.legend_top()
     return canvas.figure()

@@ -145,6 +145,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "frontier_title": "Where {a} beats {b}",
         "frontier_subtitle": "{value} across two levers; the line marks no difference",
         "frontier_value": "NPV difference (k EUR)",
+        "no_difference": "No difference",
         "tornado_title": "What moves the result most",
         "tornado_subtitle": "{value} with each parameter at the low and high end of its range; centre {base}",
         "low_end": "Parameter at its low end",
@@ -242,6 +243,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "frontier_title": "Où {a} bat {b}",
         "frontier_subtitle": "{value} selon deux leviers ; la ligne marque l'égalité",
         "frontier_value": "Écart de VAN (k EUR)",
+        "no_difference": "Égalité",
         "tornado_title": "Ce qui fait le plus bouger le résultat",
         "tornado_subtitle": "{value} avec chaque paramètre au bas et au haut de sa plage ; centre {base}",
         "low_end": "Paramètre au bas de sa plage",
@@ -326,9 +328,14 @@ def category_label(category: str, lang: str) -> str:
 
 
 def lever_label(name: str, lang: str) -> str:
-    """A lever's display name (``levers.X`` or ``X``); unknown parameter names are shown as written."""
+    """A lever's display name (``levers.X`` or ``X``); other parameters humanised: ``a.b_c`` -> ``B c (a)``."""
     key = name.removeprefix("levers.")
-    return LEVER_LABELS.get(key, {}).get(check_lang(lang), name)
+    if key in LEVER_LABELS:
+        return LEVER_LABELS[key][check_lang(lang)]
+    *parents, last = key.split(".")
+    text = last.replace("_", " ")
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({'.'.join(parents)})" if parents else text
 
 
 def channel_label(channel: str, lang: str) -> str:

@@ -233,7 +233,8 @@ def frontier_frame() -> pd.DataFrame:
 
 def test_frontier_heatmap_with_the_zero_line():
     fig = frontier_figure(frontier_frame(), "talk", "fr")
-    heatmap, contour = fig.data
+    heatmap, contour, *legend = fig.data
+    assert [tr.name for tr in legend] == ["Voie stratégique devant", "Voie courte devant"]
     assert heatmap.type == "heatmap" and heatmap.z.shape == (4, 5)
     assert heatmap.zmin == -heatmap.zmax and heatmap.colorscale[-1][1] == OKABE_ITO["blue"]
     assert contour.type == "contour" and contour.contours.start == 0 == contour.contours.end
@@ -246,7 +247,7 @@ def test_tornado_sorted_by_swing_around_the_base():
                           "low": [140_000, 20_000, 150_000], "high": [170_000, 260_000, 158_000]})  # fmt: skip
     fig = tornado_figure(frame, "talk", "en", base=154_000)
     low, high = fig.data
-    assert list(low.y) == ["other.knob", "Discount rate", "Reskilling success"]  # biggest swing on top
+    assert list(low.y) == ["Knob (other)", "Discount rate", "Reskilling success"]  # biggest swing on top
     assert low.base == pytest.approx(154.0) and high.x[-1] == pytest.approx(106.0)
     assert [tr.name for tr in fig.data] == ["Parameter at its low end", "Parameter at its high end"]
 
