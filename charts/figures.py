@@ -40,6 +40,7 @@ from charts.i18n import (
     percent,
     percent_suffix,
     t,
+    years_text,
 )
 from charts.theme import BEFORE_FILL, INK, OKABE_ITO, Theme, rgba
 
@@ -92,10 +93,12 @@ def extent(traces: list[dict[str, Any]]) -> float:
 
 
 def crossover_title(results: Results, style: Style, metric: str) -> str:
-    years = results.summary["years"]
+    years = years_text(results.summary["years"], style.lang)
     pair = data.focus_pair(results)
     if pair is None:
-        return t("no_pair_title", style.lang, years=years)
+        policy = data.policies(results)[0]
+        total = money_short(data.mean_outcome(results, policy, "cumulative_profit"), style.lang)
+        return t("no_pair_title", style.lang, policy=style.label(policy), total=total, years=years)
     a, b = pair
     words = {**style.phrases(a, b), "years": years}
     cross = data.crossover(results, a, b, metric)
@@ -327,7 +330,7 @@ def people_figure(results: Results, theme: str | Theme = "talk", lang: str = "en
     """Headcount, engagement, initial staff still there, and cumulative hires, quits and layoffs over time."""
     style = style_for(results, theme, lang)
     quits = per_policy(results, style, "quits", lambda v: number(v, lang, 1))
-    title = t("people_title", lang, years=results.summary["years"], quits=quits)
+    title = t("people_title", lang, years=years_text(results.summary["years"], lang), quits=quits)
     subtitle = t("people_subtitle", lang, n=data.n_replicates(results))
     return panels_figure(results, style, title, subtitle, PEOPLE_PANELS, cols=3)
 
@@ -336,7 +339,7 @@ def customers_figure(results: Results, theme: str | Theme = "talk", lang: str = 
     """The customer base and the share of the initial customers still there, over time."""
     style = style_for(results, theme, lang)
     kept = per_policy(results, style, "customer_retention", lambda v: percent(v, lang))
-    title = t("customers_title", lang, years=results.summary["years"], kept=kept)
+    title = t("customers_title", lang, years=years_text(results.summary["years"], lang), kept=kept)
     subtitle = t("customers_subtitle", lang, n=data.n_replicates(results))
     return panels_figure(results, style, title, subtitle, CUSTOMER_PANELS, cols=2)
 
@@ -353,7 +356,7 @@ def waterfall_figure(
     a, b = require_pair(results, a, b)
     bars, total = data.waterfall(results, a, b)
     words = {"a": style.label(a), "b": style.label(b)}
-    years = results.summary["years"]
+    years = years_text(results.summary["years"], lang)
     key = "waterfall_more" if total >= 0 else "waterfall_less"
     title = t(key, lang, total=money_short(abs(total), lang), years=years, **style.phrases(a, b))
     subtitle = t("waterfall_subtitle", lang, n=data.n_replicates(results), **words)

@@ -104,8 +104,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "median_bands": "Median line; bands hold 50 % and 90 % of {n} runs",
         "crossover_title": "{A} overtakes {b} in month {m}",
         "leads_title": "{A} leads {b} from the start",
-        "stays_ahead_title": "{B} stays ahead of {a} over {years} years",
-        "no_pair_title": "Cumulative profit over {years} years",
+        "stays_ahead_title": "{B} stays ahead of {a} over {years}",
+        "no_pair_title": "{policy}: {total} cumulative profit over {years}",
         "level_title": "{A} and {b} end level",
         "cumulative_profit": "Cumulative profit",
         "cash": "Cash",
@@ -120,7 +120,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "hours_title_plain": "Where the hours go",
         "hours_subtitle": "Paid hours a month by task category, before the tool and in month {m}; mean of {n} runs; each panel on its own scale",
         "automated": "Tool automates: {tasks}",
-        "people_title": "Quits over {years} years: {quits}",
+        "people_title": "Quits over {years}: {quits}",
         "people_subtitle": "Median and 50 % band (levels); mean (cumulative counts); {n} runs",
         "headcount": "Headcount",
         "engagement": "Engagement (%)",
@@ -128,12 +128,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "cum_hires": "Hires, cumulative",
         "cum_quits": "Quits, cumulative",
         "cum_layoffs": "Layoffs, cumulative",
-        "customers_title": "Customers kept after {years} years: {kept}",
+        "customers_title": "Customers kept after {years}: {kept}",
         "customers_subtitle": "Median and 50 % band of {n} runs",
         "customers": "Customers",
         "customer_retention": "Initial customers still there (%)",
-        "waterfall_more": "{A} earns {total} more than {b} over {years} years",
-        "waterfall_less": "{A} earns {total} less than {b} over {years} years",
+        "waterfall_more": "{A} earns {total} more than {b} over {years}",
+        "waterfall_less": "{A} earns {total} less than {b} over {years}",
         "waterfall_subtitle": "Effect of each channel on the cumulative profit difference ({a} − {b}), mean of {n} paired runs; bars up favour {a}",
         "difference_title": "{A} beats {b} in {p} of runs",
         "difference_subtitle": "NPV difference ({a} − {b}) in each of {n} paired runs (same luck for both); mean {mean} [95 % CI {lo}, {hi}]",
@@ -160,7 +160,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "r_charts": "Charts",
         "r_assumptions": "Assumptions",
         "r_provenance": "Provenance",
-        "r_run": "{n} paired runs × {years} years, root seed {seed}; policies: {policies}",
+        "r_run": "{n} paired runs × {years}, root seed {seed}; policies: {policies}",
         "r_ci": "95 % CI {lo} to {hi}",
         "r_npv_diff": "NPV difference, {a} − {b}",
         "r_p_beats": "Runs where {a} beats {b} (NPV)",
@@ -202,8 +202,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "median_bands": "Ligne : médiane ; bandes : 50 % et 90 % de {n} simulations",
         "crossover_title": "{A} dépasse {b} au mois {m}",
         "leads_title": "{A} devance {b} dès le départ",
-        "stays_ahead_title": "{B} reste devant {a} sur {years} ans",
-        "no_pair_title": "Profit cumulé sur {years} ans",
+        "stays_ahead_title": "{B} reste devant {a} sur {years}",
+        "no_pair_title": "{policy} : {total} de profit cumulé sur {years}",
         "level_title": "{A} et {b} finissent à égalité",
         "cumulative_profit": "Profit cumulé",
         "cash": "Trésorerie",
@@ -218,7 +218,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "hours_title_plain": "Où vont les heures",
         "hours_subtitle": "Heures payées par mois par catégorie de tâche, avant l'outil et au mois {m} ; moyenne de {n} simulations ; chaque panneau à sa propre échelle",
         "automated": "L'outil automatise : {tasks}",
-        "people_title": "Démissions sur {years} ans : {quits}",
+        "people_title": "Démissions sur {years} : {quits}",
         "people_subtitle": "Médiane et bande de 50 % (niveaux) ; moyenne (cumuls) ; {n} simulations",
         "headcount": "Effectif",
         "engagement": "Engagement (%)",
@@ -226,12 +226,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "cum_hires": "Embauches, cumul",
         "cum_quits": "Démissions, cumul",
         "cum_layoffs": "Licenciements, cumul",
-        "customers_title": "Clients conservés après {years} ans : {kept}",
+        "customers_title": "Clients conservés après {years} : {kept}",
         "customers_subtitle": "Médiane et bande de 50 % de {n} simulations",
         "customers": "Clients",
         "customer_retention": "Clients initiaux encore là (%)",
-        "waterfall_more": "{A} rapporte {total} de plus que {b} sur {years} ans",
-        "waterfall_less": "{A} rapporte {total} de moins que {b} sur {years} ans",
+        "waterfall_more": "{A} rapporte {total} de plus que {b} sur {years}",
+        "waterfall_less": "{A} rapporte {total} de moins que {b} sur {years}",
         "waterfall_subtitle": "Effet de chaque poste sur l'écart de profit cumulé ({a} − {b}), moyenne de {n} simulations appariées ; barre montante : en faveur de {a}",
         "difference_title": "{A} bat {b} dans {p} des simulations",
         "difference_subtitle": "Écart de VAN ({a} − {b}) dans chacune des {n} simulations appariées (même aléa) ; moyenne {mean} [IC 95 % {lo} ; {hi}]",
@@ -258,7 +258,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "r_charts": "Graphiques",
         "r_assumptions": "Hypothèses",
         "r_provenance": "Provenance",
-        "r_run": "{n} simulations appariées × {years} ans, graine racine {seed} ; politiques : {policies}",
+        "r_run": "{n} simulations appariées × {years}, graine racine {seed} ; politiques : {policies}",
         "r_ci": "IC 95 % {lo} à {hi}",
         "r_npv_diff": "Écart de VAN, {a} − {b}",
         "r_p_beats": "Simulations où {a} bat {b} (VAN)",
@@ -419,6 +419,12 @@ def metric_value(key: str, x: float, lang: str) -> str:
 
 def metric_label(key: str, lang: str) -> str:
     return METRIC_LABELS[key][1][check_lang(lang)] if key in METRIC_LABELS else key.replace("_", " ")
+
+
+def years_text(n: int, lang: str) -> str:
+    """``1 year``, ``5 years`` / ``1 an``, ``5 ans``."""
+    word = ("year", "years") if check_lang(lang) == "en" else ("an", "ans")
+    return f"{n} {word[n != 1]}"
 
 
 def join_words(items: list[str], lang: str) -> str:

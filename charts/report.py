@@ -26,6 +26,7 @@ from charts.i18n import (
     percent,
     policy_label,
     t,
+    years_text,
 )
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ h1 { font-size: 30px; margin: 8px 0 4px; } h2 { font-size: 22px; margin-top: 40p
 .card .value { font-size: 28px; font-weight: 600; } .card .label { color: #555; font-size: 14px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0 16px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
-th { background: #f3f3f3; } td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+th { background: #f3f3f3; } td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .chart { margin: 18px 0 28px; } .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px;
          margin-right: 6px; vertical-align: -1px; }
 details summary { cursor: pointer; color: #333; margin: 8px 0; } code { font-size: 13px; }
@@ -106,10 +107,10 @@ def render_page(results: Results, theme: Theme, lang: str, out_dir: Path) -> str
         f"<p class='lead'>{esc(getattr(results.scenario.meta.description, lang))}</p>",
         f"<p class='meta'>{esc(run_line(results, lang))}</p>",
         headline_cards(results, lang),
-        section(t("r_summary", lang), summary_table(results, lang) + paired_table(results, lang)),
-        section(t("r_charts", lang), charts_html(results, theme, lang)),
-        section(t("r_assumptions", lang), assumptions_html(results, lang, out_dir)),
-        section(t("r_provenance", lang), provenance_html(results, lang)),
+        section(t("r_summary", lang), summary_table(results, lang) + paired_table(results, lang), "summary"),
+        section(t("r_charts", lang), charts_html(results, theme, lang), "charts"),
+        section(t("r_assumptions", lang), assumptions_html(results, lang, out_dir), "assumptions"),
+        section(t("r_provenance", lang), provenance_html(results, lang), "provenance"),
     ]
     return (
         f"<!DOCTYPE html>\n<html lang='{lang}'>\n<head>\n<meta charset='utf-8'>\n"
@@ -125,13 +126,13 @@ def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def section(heading: str, body: str) -> str:
-    return f"<section><h2>{esc(heading)}</h2>\n{body}\n</section>"
+def section(heading: str, body: str, anchor: str) -> str:
+    return f"<section id='{anchor}'><h2>{esc(heading)}</h2>\n{body}\n</section>"
 
 
 def run_line(results: Results, lang: str) -> str:
     s = results.summary
-    return t("r_run", lang, n=s["replicates"], years=s["years"], seed=s["seed"], policies=", ".join(
+    return t("r_run", lang, n=s["replicates"], years=years_text(s["years"], lang), seed=s["seed"], policies=", ".join(
         policy_label(p, lang) for p in data.policies(results)))  # fmt: skip
 
 
@@ -188,7 +189,7 @@ def crossover_text(crossover: dict, lang: str) -> str:
 def summary_table(results: Results, lang: str) -> str:
     """Mean [95 % CI] of every headline outcome, one column per policy."""
     names = data.policies(results)
-    head = "".join(f"<th>{esc(policy_label(p, lang))}</th>" for p in names)
+    head = "".join(f"<th class='num'>{esc(policy_label(p, lang))}</th>" for p in names)
     rows = []
     for key in SUMMARY_ROWS:
         if key not in results.summary["policies"][names[0]]:
@@ -209,10 +210,8 @@ def paired_table(results: Results, lang: str) -> str:
     """Each policy against the reference: NPV and profit differences, P(A beats B), crossover."""
     if not results.summary["paired"]:
         return ""
-    head = "".join(
-        f"<th>{esc(t(k, lang))}</th>"
-        for k in ("r_pair", "r_npv_diff_col", "r_profit_diff_col", "r_p_col", "r_crossover_col")
-    )
+    keys = ("r_pair", "r_npv_diff_col", "r_profit_diff_col", "r_p_col", "r_crossover_col")
+    head = "".join(f"<th{' class=num' if i else ''}>{esc(t(k, lang))}</th>" for i, k in enumerate(keys))
     rows = []
     for pair in results.summary["paired"]:
         label = f"{policy_label(pair['a'], lang, True)} − {policy_label(pair['b'], lang, True)}"

@@ -12,7 +12,13 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "scenarios" / "assistant.toml"
 
 
-def write_run(out_dir: Path, overrides: list[str], replicates: int, extra_policies: list[dict] | None = None) -> Path:
+def write_run(
+    out_dir: Path,
+    overrides: list[str],
+    replicates: int,
+    extra_policies: list[dict] | None = None,
+    policies: list[str] | None = None,
+) -> Path:
     """Run a comparison on the assistant scenario and save it like ``run.py compare`` does."""
     from experiments.compare import run_comparison
     from experiments.results import manifest, write_results
@@ -27,8 +33,9 @@ def write_run(out_dir: Path, overrides: list[str], replicates: int, extra_polici
         scenario = validate_data(raw, str(SCENARIO))
     else:
         scenario = load_scenario(SCENARIO, overrides)
-    monthly, outcomes, summary = run_comparison(scenario, scenario.policy_names(), replicates, 1)
-    run_manifest = manifest(str(SCENARIO), scenario, overrides, scenario.policy_names(), replicates, 1)
+    policies = policies or scenario.policy_names()
+    monthly, outcomes, summary = run_comparison(scenario, policies, replicates, 1)
+    run_manifest = manifest(str(SCENARIO), scenario, overrides, policies, replicates, 1)
     write_results(out_dir, scenario, monthly, outcomes, summary, run_manifest)
     return out_dir
 
@@ -56,6 +63,12 @@ def many_results(tmp_path_factory):
         {"name": "slow_reskilling", "kind": "reinvest", "targets": {"customer_follow_up": 1.0}, "training_months": 6.0},
     ]
     return load_results(write_run(tmp_path_factory.mktemp("many"), ["levers.years=1"], 8, extra))
+
+
+@pytest.fixture(scope="session")
+def one_policy_dir(tmp_path_factory) -> Path:
+    """A run of the reinvest policy alone, 4 replicates x 1 year."""
+    return write_run(tmp_path_factory.mktemp("one"), ["levers.years=1"], 4, policies=["reinvest"])
 
 
 @pytest.fixture()

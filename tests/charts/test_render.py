@@ -50,3 +50,16 @@ def test_without_chromium_the_html_is_written_and_stderr_says_how_to_get_images(
     assert [p.name for p in written] == ["hours-en.html", "report-en.html"]
     err = capsys.readouterr().err.strip()
     assert err == export.CHROMIUM_HINT and "apt-get install chromium" in err and len(err.splitlines()) == 1
+
+
+def test_a_one_policy_run_draws_what_applies(one_policy_dir, tmp_path):
+    written = render_charts(one_policy_dir, formats=["html"], out=tmp_path)
+    assert [p.name for p in written] == [
+        "crossover-en.html",
+        "hours-en.html",
+        "people-en.html",
+        "customers-en.html",
+        "report-en.html",
+    ]
+    page = (tmp_path / "crossover-en.html").read_text(encoding="utf-8")
+    assert "Strategic road: " in page and "cumulative profit over 1 year" in page
