@@ -43,6 +43,7 @@ POLICY_DASHES = {
 }
 FREE_DASHES = ("longdashdot", "solid", "dash", "dot")
 
+TITLE_EM = 0.47  # titles are sentences: narrower on average than subtitles full of numbers
 FONT_FAMILY = "Inter, 'Helvetica Neue', Arial, 'Liberation Sans', 'DejaVu Sans', sans-serif"
 
 
@@ -85,14 +86,15 @@ class Theme:
     def line(self, colour: str, dash: str = "solid", width: float | None = None) -> dict[str, Any]:
         return {"color": colour, "width": width or self.line_width, "dash": dash if self.dashes else "solid"}
 
-    def wrap(self, text: str, size: int) -> list[str]:
-        """Lines of ``text`` (split at ``<br>``, then wrapped to the figure width at font ``size``)."""
-        width = max(20, int((self.width - self.margin["l"] - 20) / (0.48 * size)))
+    def wrap(self, text: str, size: int, em: float = 0.52) -> list[str]:
+        """Lines of ``text`` (split at ``<br>``, then wrapped to the plot width at font ``size``; ``em`` is the
+        mean character width in ems: about 0.45 for sentence text, 0.52 with many digits and capitals)."""
+        width = max(20, int((self.width - self.margin["l"] - self.margin["r"]) / (em * size)))
         return [line for part in text.split("<br>") for line in (textwrap.wrap(part, width) or [""])]
 
     def header_px(self, title: str, subtitle: str) -> float:
         """Height of the title block (title and subtitle lines with their gaps), in layout pixels."""
-        title_lines = len(self.wrap(title, self.title_size))
+        title_lines = len(self.wrap(title, self.title_size, TITLE_EM))
         subtitle_lines = len(self.wrap(subtitle, self.subtitle_size)) if subtitle else 0
         return (
             self.margin["pad_t"]
@@ -120,7 +122,7 @@ class Theme:
             "height": self.height,
             "font": {"family": FONT_FAMILY, "size": self.text_size, "color": INK},
             "title": {
-                "text": "<br>".join(self.wrap(title, self.title_size)),
+                "text": "<br>".join(self.wrap(title, self.title_size, TITLE_EM)),
                 "x": 0.0,
                 "xref": "paper",
                 "xanchor": "left",
