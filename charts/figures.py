@@ -33,6 +33,7 @@ from charts.canvas import (
 from charts.i18n import (
     category_label,
     channel_label,
+    count,
     join_words,
     lever_label,
     money_short,
@@ -329,7 +330,7 @@ def per_policy(results: Results, style: Style, metric: str, fmt: Callable[[float
 def people_figure(results: Results, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:
     """Headcount, engagement, initial staff still there, and cumulative hires, quits and layoffs over time."""
     style = style_for(results, theme, lang)
-    quits = per_policy(results, style, "quits", lambda v: number(v, lang, 1))
+    quits = per_policy(results, style, "quits", lambda v: count(v, lang))
     title = t("people_title", lang, years=years_text(results.summary["years"], lang), quits=quits)
     subtitle = t("people_subtitle", lang, n=data.n_replicates(results))
     return panels_figure(results, style, title, subtitle, PEOPLE_PANELS, cols=3)

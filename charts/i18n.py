@@ -414,7 +414,12 @@ def metric_value(key: str, x: float, lang: str) -> str:
         return money_k(x, lang)
     if kind == "pct":
         return percent(x, lang, 1)
-    return number(x, lang, 1)
+    return count(x, lang)
+
+
+def count(x: float, lang: str) -> str:
+    """A mean count: one decimal below 100 (10.9 quits), none above (593 quits)."""
+    return number(x, lang, 1 if abs(x) < 100 else 0)
 
 
 def metric_label(key: str, lang: str) -> str:
