@@ -145,7 +145,7 @@ class Canvas:
         (pixels kept free between the legend and the plot, e.g. for a label above the plot)."""
         theme = self.style.theme
         header = self.layout["margin"]["t"]
-        self.layout["margin"]["t"] = header + 2.0 * theme.text_size + room_below
+        self.layout["margin"]["t"] = header + 2.2 * theme.text_size + room_below
         plot_px = theme.height - self.layout["margin"]["t"] - theme.margin["b"]
         top_px = self.header - 0.6 * theme.text_size  # from the top of the figure: just under the subtitle
         self.layout["showlegend"] = True

@@ -33,6 +33,7 @@ from charts.canvas import (
 from charts.i18n import (
     category_label,
     channel_label,
+    compact,
     count,
     join_words,
     lever_label,
@@ -211,9 +212,10 @@ def hours_figure(results: Results, theme: str | Theme = "talk", lang: str = "en"
     if automated:
         tasks = [f"{data.task_label(results, k, lang)} ({percent(s, lang)})" for k, s in automated]
         subtitle += "<br>" + t("automated", lang, tasks=join_words(tasks, lang))
-    headings = [category_label(c, lang) for c in data.CATEGORIES]
+    categories = [c for c in data.CATEGORIES if table[c].abs().max() >= 0.5]  # no panel of zeros
+    headings = [category_label(c, lang) for c in categories]
     canvas = Canvas.grid(style, title, subtitle, 1, len(headings), headings, hspace=0.03)
-    for panel, category in enumerate(data.CATEGORIES, start=1):
+    for panel, category in enumerate(categories, start=1):
         values = table[category]
         canvas.add(
             [hours_bar(style, key, values[key], values["before"], panel == 1, len(table)) for key in table.index], panel
@@ -221,18 +223,19 @@ def hours_figure(results: Results, theme: str | Theme = "talk", lang: str = "en"
         canvas.axis("y", panel, range=[0, 1.2 * max(values.max(), 1.0)])
     canvas.axis("x", **style.theme.axis(showticklabels=False, ticks="", showgrid=False))
     canvas.axis("y", **style.theme.axis(showticklabels=False, ticks="", showgrid=False, showline=False))
-    canvas.layout["bargap"] = 0.15
+    canvas.layout.update(bargap=0.15, uniformtext={"mode": "show", "minsize": style.theme.min_font})  # no shrinking
     canvas.legend_top()
     return canvas.figure()
 
 
 def hours_bar(style: Style, key: str, value: float, before: float, legend: bool, n_bars: int) -> dict[str, Any]:
-    """One bar of the hours figure: the hours a month, and below them the change since before the tool."""
+    """One bar of the hours figure: the hours a month and, when the bars are wide enough (three at most), the
+    change since before the tool below them."""
     lang = style.lang
     name = t("before_tool", lang) if key == "before" else style.label(key)
-    text = number(value, lang)
-    if key != "before" and round(value - before) != 0:
-        text += f"<br>({number(value - before, lang, sign=True)})"
+    text = compact(value, lang)
+    if key != "before" and n_bars <= 3 and round(value - before) != 0:
+        text += f"<br>({compact(value - before, lang, sign=True)})"
     return {
         "type": "bar", "x": [name], "y": [value], "name": name, "legendgroup": name, "showlegend": legend,
         "marker": {"color": BEFORE_FILL, "line": {"color": INK, "width": 1.5}}

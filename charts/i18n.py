@@ -417,6 +417,13 @@ def metric_value(key: str, x: float, lang: str) -> str:
     return count(x, lang)
 
 
+def compact(x: float, lang: str, sign: bool = False) -> str:
+    """A number for a small label: ``2,484``, ``20.4k`` (fr: ``2 484``, ``20,4 k``)."""
+    if abs(x) < 9_999.5:
+        return number(x, lang, 0, sign)
+    return f"{number(x / 1e3, lang, 1, sign)}{'' if lang == 'en' else NNBSP}k"
+
+
 def count(x: float, lang: str) -> str:
     """A mean count: one decimal below 100 (10.9 quits), none above (593 quits)."""
     return number(x, lang, 1 if abs(x) < 100 else 0)
