@@ -108,6 +108,7 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     analysis = t.in_channel("analysis")
     nominal = (t.demand_per_customer * firm.customers[:, None] + t.demand_fixed)[:, analysis].sum(1)
     insight = np.divide(output[:, analysis].sum(1), nominal, out=np.zeros_like(care), where=nominal > 0)
+    np.minimum(insight, 1.0, out=insight)  # the uplift is capped at analysis_margin_max
     ledger.earn("analysis_margin", customer_revenue * c.analysis_margin_max * insight)
     ledger.earn("direct_value", (output * np.where(t.in_channel("direct"), t.value_per_hour, 0.0)).sum(1))
     ledger.earn("project_gains", _finish_projects(firm, output[:, t.in_channel("projects")].sum(1)))

@@ -80,7 +80,7 @@ def tool_hours(firm: FirmState) -> np.ndarray:
 
 
 def pay(firm: FirmState) -> None:
-    """Payroll with employer contributions; notice is paid but not worked; timers run down."""
+    """Payroll with employer contributions (the notice period shown apart); timers run down."""
     loaded_salary = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
     on_notice = firm.status == NOTICE
     firm.ledger.spend("payroll", (loaded_salary * (firm.occupied & ~on_notice)).sum(1))
@@ -96,10 +96,10 @@ def run_month(firm: FirmState, policy: Policy) -> ServiceReport:
     report = serve(firm, effective_hours(firm) + tool_hours(firm))
     learn(firm)
     update_engagement(firm)
+    pay(firm)  # everyone on the books this month, before anyone leaves or arrives
+    fill_vacancies(firm)  # posts opened in earlier months; a quitter's post waits at least a month
     resign(firm)
-    fill_vacancies(firm)
     age(firm)
-    pay(firm)
     return report
 
 

@@ -103,7 +103,11 @@ class CostCutting(Policy):
 
     def decide(self, firm: FirmState) -> None:
         target = fte_count(firm.freed_by_tool() * (1.0 - self.reinvest_share), self.params.min_fte_to_cut)
-        firm.lay_off(firm.select(target - firm.layoffs_total, self.params.targeting), self.params.fairness)
+        # an open vacancy on a freed post is cut first: not refilling it needs no dismissal
+        freed_vacancies = firm.vacancy & (firm.idle > 0)
+        firm.close_posts(pick(target - firm.posts_cut(), -firm.idle, freed_vacancies))
+        freed = firm.idle > 0 if self.params.targeting == "most_freed" else None
+        firm.lay_off(firm.select(target - firm.posts_cut(), self.params.targeting, freed), self.params.fairness)
 
 
 @register_policy("reinvest")
@@ -165,7 +169,7 @@ class Attrition(Policy):
     Params = AttritionParams
 
     def decide(self, firm: FirmState) -> None:
-        budget = fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut) - (~firm.backfill).sum(1)
+        budget = fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut) - firm.posts_cut()
         candidates = firm.backfill & (firm.occupied | firm.vacancy) & firm.automated_roles()
         chosen = pick(budget, -firm.idle - firm.vacancy, candidates)  # open vacancies first, then most idle
         firm.backfill &= ~chosen
@@ -225,7 +229,13 @@ def advance_statuses(firm: FirmState, policy: Policy) -> None:
         policy.after_training(firm, ended & success, ended & ~success)
     to_notice = (firm.status == LEAVING) & (firm.timer <= 0)
     firm.status[to_notice] = NOTICE
-    firm.timer[to_notice] = firm.rules["notice_months"]
+    short = firm.tenure < 24  # France, L1234-1: one month of notice under two years of service, two beyond
+    notice = np.where(
+        short,
+        np.minimum(firm.rules["notice_months"], firm.rules["notice_months_under_2_years"]),
+        firm.rules["notice_months"],
+    )
+    firm.timer[to_notice] = notice[to_notice]
     gone = (firm.status == NOTICE) & (firm.timer <= 0)
     if gone.any():
         pay = severance_eur(firm.salary_month, firm.tenure, firm.rules)

@@ -163,6 +163,7 @@ class Jurisdiction(Strict):
     preset: Literal["france", "at_will"] = "france"
     employer_contribution_rate: NonNegative | None = None
     notice_months: NonNegative | None = None
+    notice_months_under_2_years: NonNegative | None = None
     severance_months_per_year_first_10: NonNegative | None = None
     severance_months_per_year_beyond_10: NonNegative | None = None
     severance_min_tenure_months: NonNegative | None = None
@@ -175,6 +176,7 @@ JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
     "france": dict(
         employer_contribution_rate=0.30,
         notice_months=2.0,
+        notice_months_under_2_years=1.0,
         severance_months_per_year_first_10=0.25,
         severance_months_per_year_beyond_10=1 / 3,
         severance_min_tenure_months=8.0,
@@ -184,6 +186,7 @@ JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
     "at_will": dict(
         employer_contribution_rate=0.10,
         notice_months=0.5,
+        notice_months_under_2_years=0.5,
         severance_months_per_year_first_10=0.0,
         severance_months_per_year_beyond_10=0.0,
         severance_min_tenure_months=0.0,

@@ -87,7 +87,10 @@ class FirmState:
         self.draws = draws
         self._init_people(scenario)
         self.ledger = Ledger(self.n_replicates, scenario.simulation.initial_cash_eur)
-        self.quit_rate_per_month = monthly_rate(scenario.turnover.annual_quit_rate)
+        # the hazard is convex in engagement: divide out the initial dispersion so the mean matches the input
+        t, e = scenario.turnover, scenario.engagement
+        dispersion = np.exp((t.engagement_beta * e.initial_sd) ** 2 / 2.0)
+        self.quit_rate_per_month = monthly_rate(t.annual_quit_rate) / dispersion
 
     # -- initial state ---------------------------------------------------------------------------------------
 
@@ -136,7 +139,6 @@ class FirmState:
         self.pressure = np.zeros(shape)
         self.survivor_penalty = np.zeros(self.n_replicates)
         self.layoff_window = np.zeros((12, self.n_replicates))  # share of staff laid off, by month of the year
-        self.layoffs_total = np.zeros(self.n_replicates)
         self.contact_loss = np.zeros(self.n_replicates)
         self.events = {name: np.zeros(self.n_replicates) for name in ("hires", "quits", "layoffs", "exits")}
 
@@ -148,7 +150,12 @@ class FirmState:
 
     @property
     def at_work(self) -> np.ndarray:
-        """Employees who do their tasks this month (working or training; not those on their way out)."""
+        """Employees who do their tasks this month: everyone on the books (notice is worked)."""
+        return self.status != VACANT
+
+    @property
+    def staying(self) -> np.ndarray:
+        """Employees not on their way out: they can quit, and they take over leavers' work."""
         return (self.status == WORKING) | (self.status == TRAINING)
 
     def hours_on(self, weights: np.ndarray, hours: np.ndarray | None = None) -> np.ndarray:
@@ -178,14 +185,18 @@ class FirmState:
         return skill * self.ramp()
 
     def ramp(self) -> np.ndarray:
-        """New hires reach full productivity linearly over their role's ramp-up months."""
-        return np.minimum(1.0, (self.tenure + 1.0) / self.ramp_months)
+        """New hires reach full productivity linearly: their k-th month at k / ramp-up months."""
+        return np.minimum(1.0, self.tenure / self.ramp_months)
 
     def freed_by_tool(self) -> np.ndarray:
         """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it
         (the manager's view of the gain, whatever has happened to the posts since)."""
         initial_fte = self.role_hours[self.role].sum(0)  # (K,)
         return np.full(self.n_replicates, self.schedule.automated[self.month + 1] @ initial_fte)
+
+    def posts_cut(self) -> np.ndarray:
+        """(R,) posts that will not be refilled: layoffs announced and posts closed."""
+        return (~self.backfill).sum(1)
 
     def automated_roles(self) -> np.ndarray:
         """(N,) slots whose role has at least one task the tool has started to remove."""
@@ -203,19 +214,17 @@ class FirmState:
         return pick(count, score[rule], pool)
 
     def lay_off(self, mask: np.ndarray, fairness: float = 0.0) -> None:
-        """Announce dismissals: work handed to survivors, redeployment attempt where the law asks, then notice."""
+        """Announce dismissals: a redeployment attempt where the law asks, then notice (both worked); the work is
+        handed to colleagues at the exit."""
         if not mask.any():
             return
         headcount = self.occupied.sum(1)
         laid_off = mask.sum(1)
-        self.lose_contacts(mask)
-        self.absorb(mask)
         self.status[mask] = LEAVING
         self.timer[mask] = self.rules["redeployment_months"]
         self.backfill[mask] = False
         self.ledger.spend("training", (mask * self.rules["redeployment_cost_eur"]).sum(1))
         self.events["layoffs"] += laid_off
-        self.layoffs_total += laid_off
         share = np.divide(laid_off, headcount, out=np.zeros(self.n_replicates), where=headcount > 0)
         before = self.layoff_window.sum(0)
         self.layoff_window[self.month % 12] += share
@@ -258,7 +267,7 @@ class FirmState:
         work = (self.hours * leavers[..., None]).sum(1)  # (R, K)
         if not work.any():
             return
-        peers = self.at_work & ~leavers
+        peers = self.staying & ~leavers
         own = self.hours * peers[..., None]
         total = own.sum(1, keepdims=True)
         even = peers[..., None] / np.maximum(peers.sum(1), 1)[:, None, None]
@@ -300,7 +309,9 @@ class FirmState:
         self.contact_loss = np.minimum(self.contact_loss + lost, 1.0)
 
     def vacate(self, leavers: np.ndarray) -> None:
-        """Leavers are gone: posts to refill become vacancies, posts not refilled hand their work on."""
+        """Leavers are gone, with their customers' continuity: posts to refill become vacancies, posts not
+        refilled hand their work on."""
+        self.lose_contacts(leavers)
         closed = leavers & ~self.backfill
         self.absorb(closed)
         self.hours[closed] = 0.0

@@ -147,9 +147,8 @@ def quit_hazard(firm: FirmState) -> np.ndarray:
 
 def resign(firm: FirmState) -> None:
     """People at work quit with their hazard; they take their customers' continuity and their skills."""
-    leavers = firm.at_work & (firm.draws.quit[firm.month] < quit_hazard(firm))
+    leavers = firm.staying & (firm.draws.quit[firm.month] < quit_hazard(firm))
     if leavers.any():
-        firm.lose_contacts(leavers)
         firm.events["quits"] += leavers.sum(1)
         firm.vacate(leavers)
 

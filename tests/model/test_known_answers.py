@@ -58,11 +58,12 @@ def test_at_will_layoff_costs_by_hand():
 
 
 def test_french_layoff_redeployment_notice_and_severance_by_hand():
-    """France: 2 months of redeployment attempt (worked, paid, 1500 EUR), 2 months of notice, then severance
-    of 1/4 month of pay per year of service (1/3 beyond ten years)."""
+    """France: 2 months of redeployment attempt (1500 EUR), 2 months of notice after two years of service (both
+    worked and paid), then severance of 1/4 month of pay per year of service (1/3 beyond ten years)."""
     data = automated(**{"jurisdiction.preset": "france"})
     model = FirmModel(validate_data(data, "tiny"), policy="cost_cutting", rng=3)
-    tenure_at_exit = model.firm.tenure[0, 0] + 4  # four months on the books before leaving
+    model.firm.tenure[0, 0] = 150.0  # 12.5 years
+    tenure_at_exit = 150.0 + 4  # four months on the books before leaving
     years = tenure_at_exit / 12
     severance = CLERK * (0.25 * min(years, 10) + (1 / 3) * max(years - 10, 0))
     model.run_for(12)

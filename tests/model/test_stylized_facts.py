@@ -52,7 +52,7 @@ def test_3_strong_customer_and_survivor_effects_put_reinvest_ahead_after_a_cross
     _, _, summary = compare(scenario_data(name), 200, **changes)
     pair = reinvest_minus_cost_cutting(summary)
     assert pair["cumulative_profit_diff"]["ci95"][0] > 0
-    assert pair["p_a_beats_b"] > 0.8
+    assert pair["p_a_beats_b"] > 0.5  # ahead in most replicates, not only on average
     assert pair["crossover_month"]["median"] > 1  # reinvest starts behind: training, salaries kept
 
 
