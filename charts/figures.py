@@ -250,8 +250,8 @@ def hours_bar(style: Style, key: str, value: float, before: float, legend: bool,
 # --- people and customers ------------------------------------------------------------------------------------
 
 
-PEOPLE_PANELS = (  # (metric, heading key, kind): levels = median and 50 % band; cumulative = mean running total
-    ("headcount", "headcount", "level"),
+PEOPLE_PANELS = (  # (metric, heading key, kind): level/percent = median and 50 % band; mean = mean line (whole
+    ("headcount", "headcount", "mean"),  # people make spiky integer quantiles); cumulative = mean running total
     ("engagement", "engagement", "percent"),
     ("initial_staff", "initial_staff", "share_of_start"),
     ("hires", "cum_hires", "cumulative"),
@@ -299,7 +299,7 @@ def panel_traces(
 ) -> list[dict[str, Any]]:
     values = panel_values(results, policy, metric, kind)
     name = style.label(policy)
-    if kind == "cumulative":
+    if kind in ("cumulative", "mean"):
         traces = [{"type": "scatter", "x": x, "y": values.mean(0), "mode": "lines", "line": style.line(policy),
                    "name": name, "legendgroup": name}]  # fmt: skip
     else:
