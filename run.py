@@ -31,10 +31,11 @@ class UserError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv = ["compare", *argv]  # no command: the default comparison, with any options given
     args = parser.parse_args(argv)
-    command = args.command or "compare"
-    if command == "compare" and not hasattr(args, "scenario"):
-        args = parser.parse_args(["compare", *(argv or [])])
+    command = args.command
     try:
         return COMMANDS[command](args)
     except UserError as error:
