@@ -13,11 +13,11 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 
 import numpy as np
 
-from model.firm import run_policy
+from model.firm import run_policies
 from model.scenario import Scenario
-from model.state import draws_for, streams
+from model.state import streams
 
-BLOCK = 100
+BLOCK = 200
 
 Monthly = dict[str, np.ndarray]
 
@@ -28,9 +28,7 @@ def replicate_seeds(root_seed: int, replicates: int) -> list[np.random.SeedSeque
 
 def run_block(scenario: Scenario, policies: list[str], root_seed: int, start: int, stop: int) -> dict[str, Monthly]:
     """Every policy on replicates ``start..stop-1`` (a picklable unit of work for a process or a cluster)."""
-    seeds = replicate_seeds(root_seed, stop)[start:stop]
-    draws = draws_for(scenario, seeds)
-    return {name: run_policy(scenario, name, seeds, draws) for name in policies}
+    return run_policies(scenario, policies, replicate_seeds(root_seed, stop)[start:stop])
 
 
 def blocks(replicates: int) -> list[tuple[int, int]]:

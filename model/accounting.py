@@ -35,11 +35,20 @@ class Ledger:
         self.costs = {name: np.zeros(n_replicates) for name in COST_CATEGORIES}
         self._cash_at_open = self.cash.copy()
 
+    def rows(self, block: slice) -> Ledger:
+        """A view of some replicates' books (postings go through to the full ledger)."""
+        view = object.__new__(Ledger)
+        view.cash = self.cash[block]
+        view.revenue = {name: vector[block] for name, vector in self.revenue.items()}
+        view.costs = {name: vector[block] for name, vector in self.costs.items()}
+        view._cash_at_open = self._cash_at_open[block]
+        return view
+
     def open_month(self) -> None:
         for book in (self.revenue, self.costs):
             for vector in book.values():
                 vector.fill(0.0)
-        self._cash_at_open = self.cash.copy()
+        self._cash_at_open[:] = self.cash
 
     def earn(self, channel: str, amount: np.ndarray | float) -> None:
         self.revenue[channel] += amount

@@ -38,17 +38,14 @@ MONTHLY_METRICS = (
 )  # fmt: skip
 
 
-def build_firm(
-    scenario: Scenario, policy: Policy, seeds: list[np.random.SeedSequence], draws: Draws | None = None
-) -> FirmState:
-    """The firm at month 0 for a batch of replicates, with the customer references set from the initial staff.
-
-    ``draws`` (from ``draws_for(scenario, seeds)``) lets several policies share one set of random numbers.
-    """
-    firm = FirmState(scenario, draws if draws is not None else draws_for(scenario, seeds), target_tasks(scenario))
+def build_firm(scenario: Scenario, policies: list[Policy], draws: Draws) -> FirmState:
+    """The firm at month 0 with the customer references set from the initial staff: one block of replicates
+    per policy, all on the same random numbers (``draws``, from ``draws_for``)."""
+    firm = FirmState(scenario, draws.tiled(len(policies)), target_tasks(scenario))
     firm.initial_task_hours = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
     init_customers(firm, firm.initial_task_hours)
-    policy.prepare(firm)
+    for policy in policies:
+        policy.prepare(firm)
     return firm
 
 
@@ -88,11 +85,12 @@ def pay(firm: FirmState) -> None:
     firm.timer -= firm.status >= TRAINING
 
 
-def run_month(firm: FirmState, policy: Policy) -> ServiceReport:
-    """One month of the process overview; returns what the work achieved."""
+def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceReport:
+    """One month of the process overview for every policy's block of rows; returns what the work achieved."""
     firm.open_month()
     roll_out_tool(firm)
-    manage(firm, policy)
+    for policy, block in policies:
+        manage(firm.rows(block) if len(policies) > 1 else firm, policy)
     report = serve(firm, effective_hours(firm) + tool_hours(firm))
     learn(firm)
     update_engagement(firm)
@@ -157,18 +155,27 @@ class Recorder:
         d["npv_to_date"][t] = d["npv_to_date"][t - 1] + d["discounted_profit"][t] if t else d["discounted_profit"][t]
 
 
-def run_policy(
-    scenario: Scenario, policy_name: str, seeds: list[np.random.SeedSequence], draws: Draws | None = None
-) -> dict[str, np.ndarray]:
-    """Simulate one policy over a batch of replicates; returns (R, T) arrays of every monthly metric."""
-    policy = make_policy(scenario, policy_name)
-    firm = build_firm(scenario, policy, seeds, draws)
+def run_policies(
+    scenario: Scenario, names: list[str], seeds: list[np.random.SeedSequence]
+) -> dict[str, dict[str, np.ndarray]]:
+    """Simulate policies over a batch of replicates on common random numbers, stepped together; returns
+    (R, T) arrays of every monthly metric for each policy."""
+    policies = [make_policy(scenario, name) for name in names]
+    firm = build_firm(scenario, policies, draws_for(scenario, seeds))
+    n = len(seeds)
+    blocks = [slice(i * n, (i + 1) * n) for i in range(len(policies))]
     recorder = Recorder(firm)
     for month in range(firm.n_months):
         firm.month = month
-        report = run_month(firm, policy)
+        report = run_month(firm, list(zip(policies, blocks)))
         recorder.record(firm, report, firm.ledger.close_month())
-    return recorder.data
+    data = recorder.data
+    return {name: {metric: values[block] for metric, values in data.items()} for name, block in zip(names, blocks)}
+
+
+def run_policy(scenario: Scenario, policy_name: str, seeds: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:
+    """Simulate one policy over a batch of replicates; returns (R, T) arrays of every monthly metric."""
+    return run_policies(scenario, [policy_name], seeds)[policy_name]
 
 
 class FirmModel(mesa.Model):
@@ -198,7 +205,8 @@ class FirmModel(mesa.Model):
             spec = with_levers(spec, **levers)
         self.spec = spec
         policy_object = make_policy(spec, policy)
-        self.firm = build_firm(spec, policy_object, [np.random.SeedSequence(rng)])
+        seeds = [np.random.SeedSequence(rng)]
+        self.firm = build_firm(spec, [policy_object], draws_for(spec, seeds))
         self.recorder = Recorder(self.firm)
         self.manager = Manager(self, policy_object)
         self._sync_employees()
@@ -212,7 +220,7 @@ class FirmModel(mesa.Model):
         if firm.month >= firm.n_months:
             self.running = False
             return
-        report = run_month(firm, self.manager.policy)
+        report = run_month(firm, [(self.manager.policy, slice(0, 1))])
         self.recorder.record(firm, report, firm.ledger.close_month())
         firm.month += 1
         self._sync_employees()

@@ -136,7 +136,7 @@ class Reinvest(Policy):
     def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
         firm.reskilled |= succeeded
         start = firm.scenario.learning.skill_after_training
-        firm.skill = np.where(succeeded[..., None] & (self.targets > 0), np.maximum(firm.skill, start), firm.skill)
+        np.maximum(firm.skill, start, out=firm.skill, where=succeeded[..., None] & (self.targets > 0))
         firm.move_idle(succeeded, self.targets)
         firm.failed |= failed
         if self.params.on_failure == "lay_off":

@@ -34,6 +34,15 @@ class Draws:
     customers: np.ndarray  # (T, R, 2) standard normal: churn, acquisition
     project: np.ndarray  # (T, R) uniform: a finished project succeeds
 
+    INITIAL = ("aptitude", "engagement", "tenure")
+
+    def rows(self, block: slice) -> Draws:
+        return Draws(**{k: v[block] if k in self.INITIAL else v[:, block] for k, v in vars(self).items()})
+
+    def tiled(self, copies: int) -> Draws:
+        """The same numbers for ``copies`` blocks of rows (one per policy: common random numbers)."""
+        return Draws(**{k: np.concatenate([v] * copies, axis=0 if k in self.INITIAL else 1) for k, v in vars(self).items()})
+
 
 def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
     """The n children of a seed, the same on every call (``SeedSequence.spawn`` would give new ones)."""
@@ -55,8 +64,7 @@ def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Dr
         parts["reskill"].append(reskill.random(shape, dtype=np.float32))
         parts["customers"].append(customers.standard_normal((n_months, 2)))
         parts["project"].append(customers.random(n_months))
-    initial = ("aptitude", "engagement", "tenure")
-    return Draws(**{name: np.stack(values, axis=0 if name in initial else 1) for name, values in parts.items()})
+    return Draws(**{name: np.stack(values, axis=0 if name in Draws.INITIAL else 1) for name, values in parts.items()})
 
 
 def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
@@ -73,7 +81,20 @@ def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray) -> np.ndarray:
 
 
 class FirmState:
-    """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month."""
+    """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month.
+
+    Several policies can share one state, each on its own block of rows (``rows``): the monthly mechanisms
+    then run once over all of them, which is where the speed is.
+    """
+
+    # per-replicate state (first axis R): what a view of some rows slices
+    REPLICATE_STATE = (
+        "status", "timer", "hours", "idle", "skill", "learning", "engagement_base", "engagement",
+        "engagement_effective", "aptitude", "tenure", "backfill", "vacancy", "initial_staff", "reskilled",
+        "failed", "person", "next_person", "pressure", "survivor_penalty", "contact_loss", "customers", "cohort",
+        "project_progress", "back_office_hours_per_customer", "care_reference", "acquisition_base",
+        "initial_task_hours",
+    )  # fmt: skip
 
     def __init__(self, scenario: Scenario, draws: Draws, target_tasks: set[str]):
         self.scenario = scenario
@@ -91,6 +112,22 @@ class FirmState:
         t, e = scenario.turnover, scenario.engagement
         dispersion = np.exp((t.engagement_beta * e.initial_sd) ** 2 / 2.0)
         self.quit_rate_per_month = monthly_rate(t.annual_quit_rate) / dispersion
+
+    def rows(self, block: slice) -> FirmState:
+        """A view of replicates ``block``: the same firm for the policy that runs on those rows. Policies must
+        change arrays in place (a view refuses to rebind them)."""
+        view = object.__new__(FirmView)
+        shared = {k: v for k, v in vars(self).items() if k not in self.REPLICATE_STATE}
+        view.__dict__.update(shared)
+        view.__dict__.update({name: getattr(self, name)[block] for name in self.REPLICATE_STATE if hasattr(self, name)})
+        view.__dict__.update(
+            n_replicates=block.stop - block.start,
+            layoff_window=self.layoff_window[:, block],
+            events={name: counter[block] for name, counter in self.events.items()},
+            ledger=self.ledger.rows(block),
+            draws=self.draws.rows(block),
+        )
+        return view
 
     # -- initial state ---------------------------------------------------------------------------------------
 
@@ -306,7 +343,7 @@ class FirmState:
     def lose_contacts(self, leavers: np.ndarray) -> None:
         """Customers whose contact stops working lose continuity (their share of the care portfolio)."""
         lost = (self.care_portfolio() * leavers).sum(1)
-        self.contact_loss = np.minimum(self.contact_loss + lost, 1.0)
+        np.minimum(self.contact_loss + lost, 1.0, out=self.contact_loss)
 
     def vacate(self, leavers: np.ndarray) -> None:
         """Leavers are gone, with their customers' continuity: posts to refill become vacancies, posts not
@@ -320,3 +357,13 @@ class FirmState:
         self.vacancy |= leavers & self.backfill
         self.initial_staff &= ~leavers
         self.events["exits"] += leavers.sum(1)
+
+
+class FirmView(FirmState):
+    """Some rows of a FirmState (``FirmState.rows``): arrays are shared, so they may only change in place."""
+
+    def __setattr__(self, name: str, value) -> None:
+        shared = name in FirmState.REPLICATE_STATE or name in ("layoff_window", "events", "ledger", "draws")
+        if shared and self.__dict__.get(name) is not value:  # `x &= y` rebinds to the same array: allowed
+            raise AttributeError(f"a policy must change firm.{name} in place (firm.{name}[mask] = ...), not replace it")
+        super().__setattr__(name, value)

@@ -7,7 +7,7 @@ import pytest
 
 from model.firm import build_firm, run_month
 from model.policies import make_policy
-from model.state import VACANT
+from model.state import VACANT, draws_for
 from tests.conftest import build, scenario_data, seeds
 
 ALL_POLICIES = [
@@ -42,13 +42,24 @@ def check_month(firm) -> None:
 
 
 @pytest.mark.parametrize("edge", EDGES, ids=["defaults", "harsh", "no_demand", "at_will"])
-@pytest.mark.parametrize("policy", [p["name"] for p in ALL_POLICIES])
-def test_invariants_hold_every_month(policy, edge):
+def test_invariants_hold_every_month_for_every_policy(edge):
+    """All five policies stepped together, each on its own block of rows (as the replicate runner does)."""
     scenario = build(scenario_data("assistant"), policies=ALL_POLICIES, **edge)
-    policy_object = make_policy(scenario, policy)
-    firm = build_firm(scenario, policy_object, seeds(16))
+    policies = [make_policy(scenario, p["name"]) for p in ALL_POLICIES]
+    firm = build_firm(scenario, policies, draws_for(scenario, seeds(16)))
+    blocks = [slice(16 * i, 16 * (i + 1)) for i in range(len(policies))]
     for month in range(firm.n_months):
         firm.month = month
-        run_month(firm, policy_object)
+        run_month(firm, list(zip(policies, blocks)))
         firm.ledger.close_month()  # raises if profit differs from revenue - costs
         check_month(firm)
+
+
+def test_a_policy_cannot_replace_shared_arrays():
+    scenario = build(scenario_data("assistant"), policies=ALL_POLICIES)
+    firm = build_firm(scenario, [make_policy(scenario, "status_quo")], draws_for(scenario, seeds(4)))
+    view = firm.rows(slice(0, 2))
+    view.hours[0, 0, 0] = 0.25  # in place: seen by the whole firm
+    assert firm.hours[0, 0, 0] == 0.25
+    with pytest.raises(AttributeError, match="in place"):
+        view.hours = view.hours * 0

@@ -10,7 +10,7 @@ from model.customers import serve
 from model.firm import build_firm, equilibrium_presence, run_month
 from model.policies import make_policy, reskilling_probability
 from model.scenario import JURISDICTION_PRESETS, validate_data
-from model.state import WORKING
+from model.state import WORKING, draws_for
 from model.tasks import build_schedule
 from model.workforce import learn, quit_hazard, update_engagement
 from tests.conftest import build, seeds, tiny_firm
@@ -21,7 +21,7 @@ FRANCE = JURISDICTION_PRESETS["france"]
 def firm_of(data: dict, policy: str = "cost_cutting", n: int = 4):
     scenario = validate_data(data, "tiny")
     policy_object = make_policy(scenario, policy)
-    return build_firm(scenario, policy_object, seeds(n)), policy_object
+    return build_firm(scenario, [policy_object], draws_for(scenario, seeds(n))), policy_object
 
 
 # -- automation -----------------------------------------------------------------------------------------
@@ -216,6 +216,6 @@ def test_vacancies_are_filled_after_the_mean_time_to_fill():
     months = np.full(firm.n_replicates, np.nan)
     for month in range(24):
         firm.month = month
-        run_month(firm, policy)
+        run_month(firm, [(policy, slice(0, firm.n_replicates))])
         months[np.isnan(months) & (firm.status[:, 1] == WORKING)] = month + 1
     assert months.mean() == pytest.approx(2.0, abs=0.1)  # geometric with p = 1/2
