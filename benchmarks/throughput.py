@@ -22,19 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ASSISTANT = ROOT / "scenarios" / "assistant.toml"
 
-# name: (what, scenario overrides, policies, replicates)
+OTHER_STAFF = 7  # assistant.toml has 13 consultants among its 20 people
+
+
+def firm_of(employees: int) -> list[str]:
+    """assistant.toml grown to ``employees`` by adding consultants, with customers in proportion."""
+    return [f"roles.consultant.count={employees - OTHER_STAFF}", f"customers.initial={20.0 * employees}"]
+
+
+# name: (what, scenario overrides, replicates); every case compares the scenario's two policies
 CASES = {
     "a_default_comparison": ("assistant.toml, 2 policies x 200 replicates x 10 years", [], 200),
-    "b_10000_employees": (
-        "10,000-employee firm, 1 replicate, 10 years",
-        ["roles.consultant.count=9980", "customers.initial=200000"],
-        1,
-    ),
-    "c_500_employees_100_replicates": (
-        "500-employee firm, 100 replicates, 10 years",
-        ["roles.consultant.count=480", "customers.initial=10000"],
-        100,
-    ),
+    "b_10000_employees": ("10,000-employee firm, 2 policies x 1 replicate x 10 years", firm_of(10_000), 1),
+    "c_500_employees_100_replicates": ("500-employee firm, 2 policies x 100 replicates x 10 years", firm_of(500), 100),
 }
 TINY = {"tiny": ("assistant.toml, 2 policies x 4 replicates x 1 year", ["levers.years=1"], 4)}
 
@@ -62,6 +62,7 @@ def measure(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
         "employee_months": employee_months,
         "wall_s": wall,
         "employee_months_per_s": employee_months / wall,
+        # peak resident memory of this process; worker processes (jobs > 1) have their own
         "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
@@ -85,23 +86,14 @@ def startup() -> dict:
 def scaling() -> list[dict]:
     """How time and memory grow with employees, replicates, years and workers."""
     rows = []
-    for consultants in (13, 93, 493):
-        rows.append(
-            {
-                "vary": "employees",
-                **in_child(
-                    [f"roles.consultant.count={consultants}", f"customers.initial={400 * (consultants + 7) // 20}"], 50
-                ),
-            }
-        )
-    for replicates in (50, 200, 800):
+    for employees in (20, 100, 500, 2000):
+        rows.append({"vary": "employees", **in_child(firm_of(employees), 50)})
+    for replicates in (50, 200, 800, 3200):
         rows.append({"vary": "replicates", **in_child([], replicates)})
     for years in (5, 10, 20):
         rows.append({"vary": "years", **in_child([f"levers.years={years}"], 200)})
-    for jobs in (1, 2):
-        rows.append(
-            {"vary": "workers", **in_child(["roles.consultant.count=480", "customers.initial=10000"], 100, jobs)}
-        )
+    for jobs in (1, 2):  # 800 replicates = 4 fixed blocks of 200, shared between the workers
+        rows.append({"vary": "workers", **in_child(firm_of(100), 800, jobs)})
     return rows
 
 
