@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 find_python() {
-  for candidate in "${PYTHON:-}" python3.13 python3.12 python3 \
-      "$HOME"/.pyenv/versions/3.13*/bin/python3 "$HOME"/.pyenv/versions/3.12*/bin/python3 \
+  for candidate in "${PYTHON:-}" python3.12 python3.13 python3 \
+      "$HOME"/.pyenv/versions/3.12*/bin/python3 "$HOME"/.pyenv/versions/3.13*/bin/python3 \
       /usr/local/bin/python3.12 /usr/bin/python3.12; do
     [ -n "$candidate" ] || continue
     command -v "$candidate" >/dev/null 2>&1 || [ -x "$candidate" ] || continue
