@@ -8,7 +8,8 @@ manager's policy cuts the people whose time was freed or reinvests that time in 
 
 One month (``step``) follows the process overview of the ODD:
     1. the tool rolls out and frees hours; 2. the manager applies the policy; 3. work; 4. customers;
-    5. learning; 6. engagement; 7. turnover and hiring; 8. books.
+    5. learning; 6. engagement; 7. payroll for everyone on the books; 8. hiring, then quits (a post a
+    quitter leaves waits at least a month); the books close with the month.
 The same ``run_month`` steps a batch of replicates for experiments and the one-replicate Mesa model.
 """
 
@@ -31,7 +32,7 @@ DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "assis
 
 HOURS_METRICS = tuple(f"hours_{c}" for c in (*CATEGORIES, "idle"))
 MONTHLY_METRICS = (
-    "headcount", "initial_staff", "at_work", "in_training", "hires", "quits", "layoffs", "engagement", "routine_share",
+    "headcount", "initial_staff", "in_training", "hires", "quits", "layoffs", "engagement", "routine_share",
     "idle_share", "skill_index", "customers", "churn", "customer_retention", "service_quality",
     "uncovered_share", "contact_loss", *HOURS_METRICS, *REVENUE_CHANNELS, *COST_CATEGORIES,
     "revenue", "costs", "profit", "cumulative_profit", "cash", "discounted_profit", "npv_to_date",
@@ -51,10 +52,10 @@ def build_firm(scenario: Scenario, policies: list[Policy], draws: Draws) -> Firm
 
 def equilibrium_presence(firm: FirmState) -> np.ndarray:
     """(N,) expected share of a post's output present when people quit at the baseline rate: a vacancy lasts
-    the time to fill, and a newcomer works at half speed on average over the ramp-up. The references of
+    the time to fill, and a newcomer's k-th month works at k / ramp-up, losing (ramp-up - 1) / 2 months. The references of
     demand and service quality use it, so the status quo is a steady state rather than a slow decline."""
     quits = firm.quit_rate_per_month * firm.scenario.turnover.market_tightness
-    lost_months = firm.scenario.labour_market.time_to_fill_months + firm.ramp_months / 2.0
+    lost_months = firm.scenario.labour_market.time_to_fill_months + (firm.ramp_months - 1.0) / 2.0
     return np.clip(1.0 - quits * lost_months, 0.0, 1.0)
 
 
@@ -81,7 +82,7 @@ def pay(firm: FirmState) -> None:
     loaded_salary = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
     on_notice = firm.status == NOTICE
     firm.ledger.spend("payroll", (loaded_salary * (firm.occupied & ~on_notice)).sum(1))
-    firm.ledger.spend("notice_pay", (loaded_salary * np.clip(firm.timer, 0.0, 1.0) * on_notice).sum(1))
+    firm.ledger.spend("notice_pay", (loaded_salary * on_notice).sum(1))
     firm.timer -= firm.status >= TRAINING
 
 
@@ -123,7 +124,6 @@ class Recorder:
         per_task = np.matmul(at_work_weights, firm.hours)[:, 0, :] * firm.hours_per_month  # (R, K)
         d["headcount"][t] = firm.occupied.sum(1)
         d["initial_staff"][t] = firm.initial_staff.sum(1)
-        d["at_work"][t] = at_work.sum(1)
         d["in_training"][t] = (firm.status == TRAINING).sum(1)
         for name in ("hires", "quits", "layoffs"):
             d[name][t] = firm.events[name]

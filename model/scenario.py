@@ -149,7 +149,7 @@ class Turnover(Strict):
 
 class LabourMarket(Strict):
     time_to_fill_months: Annotated[float, Field(ge=1.0)] = 1.4
-    hiring_cost_share: NonNegative = 0.12
+    hiring_cost_share: NonNegative = 0.05
 
 
 class Learning(Strict):
@@ -185,8 +185,8 @@ JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
     ),
     "at_will": dict(
         employer_contribution_rate=0.10,
-        notice_months=0.5,
-        notice_months_under_2_years=0.5,
+        notice_months=0.0,
+        notice_months_under_2_years=0.0,
         severance_months_per_year_first_10=0.0,
         severance_months_per_year_beyond_10=0.0,
         severance_min_tenure_months=0.0,
@@ -387,5 +387,5 @@ def months(scenario: Scenario) -> int:
 
 
 def monthly_rate(annual: float) -> float:
-    """Monthly probability equivalent to an annual one."""
-    return 1.0 - (1.0 - annual) ** (1.0 / 12.0)
+    """Monthly hazard of an annual rate counted per head-year (as DARES counts resignations per 100 employees)."""
+    return annual / 12.0

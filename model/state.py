@@ -41,7 +41,9 @@ class Draws:
 
     def tiled(self, copies: int) -> Draws:
         """The same numbers for ``copies`` blocks of rows (one per policy: common random numbers)."""
-        return Draws(**{k: np.concatenate([v] * copies, axis=0 if k in self.INITIAL else 1) for k, v in vars(self).items()})
+        return Draws(
+            **{k: np.concatenate([v] * copies, axis=0 if k in self.INITIAL else 1) for k, v in vars(self).items()}
+        )
 
 
 def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:

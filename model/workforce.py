@@ -146,7 +146,8 @@ def quit_hazard(firm: FirmState) -> np.ndarray:
 
 
 def resign(firm: FirmState) -> None:
-    """People at work quit with their hazard; they take their customers' continuity and their skills."""
+    """People staying (working or training) quit with their hazard; they take their customers' continuity and
+    their skills."""
     leavers = firm.staying & (firm.draws.quit[firm.month] < quit_hazard(firm))
     if leavers.any():
         firm.events["quits"] += leavers.sum(1)

@@ -45,15 +45,15 @@ def test_npv_discounts_each_month_end():
 
 
 def test_at_will_layoff_costs_by_hand():
-    """Month 1: the clerk is freed and laid off; month 2: half a month of notice pay; month 3: gone."""
+    """Month 1: the clerk is freed, laid off and paid for the month; no notice, no severance: gone in month 2."""
     out = run(automated())
     np.testing.assert_array_equal(out["layoffs"].sum(1), 1)
     np.testing.assert_allclose(out["payroll"].sum(1), (CLERK + REP) * 1.1 + 11 * REP * 1.1)
-    np.testing.assert_allclose(out["notice_pay"].sum(1), 0.5 * CLERK * 1.1)
+    np.testing.assert_allclose(out["notice_pay"].sum(1), 0.0)
     np.testing.assert_allclose(out["severance"].sum(1), 0.0)
     np.testing.assert_allclose(out["tool"].sum(1), 1200.0)
-    np.testing.assert_allclose(out["headcount"][:, [0, 1, 2]], [[2, 2, 1]] * 3)
-    expected = 12 * (REVENUE - COST_OF_SALES - FIXED) - 1.1 * (CLERK + REP + 11 * REP + 0.5 * CLERK) - 1200.0
+    np.testing.assert_allclose(out["headcount"][:, [0, 1, 2]], [[2, 1, 1]] * 3)
+    expected = 12 * (REVENUE - COST_OF_SALES - FIXED) - 1.1 * (CLERK + REP + 11 * REP) - 1200.0
     np.testing.assert_allclose(out["cumulative_profit"][:, -1], expected)
 
 

@@ -80,11 +80,19 @@ def test_reskilling_probability_is_the_lever_at_median_aptitude_and_rises_with_a
 
 
 def test_quit_hazard_at_reference_engagement_is_the_french_base_rate():
+    """DARES counts resignations per head-year: 10.5 a year per 100 is 0.875 a month per 100."""
     firm, _ = firm_of(tiny_firm(**{"turnover.annual_quit_rate": 0.105}))
     firm.engagement_effective[:] = firm.scenario.engagement.reference
-    np.testing.assert_allclose(quit_hazard(firm), 1 - (1 - 0.105) ** (1 / 12))
+    np.testing.assert_allclose(quit_hazard(firm), 0.105 / 12)
     firm.engagement_effective[:] -= 0.1
-    np.testing.assert_allclose(quit_hazard(firm), (1 - (1 - 0.105) ** (1 / 12)) * np.exp(0.3))
+    np.testing.assert_allclose(quit_hazard(firm), 0.105 / 12 * np.exp(0.3))
+
+
+def test_quit_base_rate_is_corrected_for_engagement_dispersion():
+    """E[exp(beta (e_ref - e))] = exp(beta^2 sd^2 / 2) for normal engagement: divided out of the base rate."""
+    firm, _ = firm_of(tiny_firm(**{"turnover.annual_quit_rate": 0.105, "engagement.initial_sd": 0.1}))
+    firm.engagement_effective[:] = firm.scenario.engagement.reference
+    np.testing.assert_allclose(quit_hazard(firm), 0.105 / 12 / np.exp((3.0 * 0.1) ** 2 / 2))
 
 
 def test_survivor_shock_is_concave_in_the_share_laid_off():
