@@ -111,3 +111,22 @@ def test_6_doubling_the_firm_roughly_doubles_its_totals():
                     policy,
                     metric,
                 )
+
+
+@pytest.mark.parametrize(
+    ("lever", "low", "high"),
+    [
+        ("reskilling_success", 0.2, 0.9),
+        ("new_work_demand_scale", 0.25, 1.5),
+        ("survivor_effect_scale", 0.0, 2.0),
+        ("customer_sensitivity_scale", 0.0, 2.0),
+        ("years", 2, 8),
+    ],
+)
+def test_each_lever_moves_the_paired_difference_the_way_the_brief_says(lever, low, high):
+    """Raising each lever favours reinvesting over cutting (paired NPV difference, same seeds)."""
+    from model import simulate
+
+    key = "reinvest_minus_cost_cutting__npv"
+    at = {value: simulate("assistant", seed=3, replicates=150, **{lever: value})[key] for value in (low, high)}
+    assert at[high] > at[low]
