@@ -25,7 +25,7 @@ from model.customers import ServiceReport, init_customers, serve
 from model.labour_market import fill_vacancies
 from model.policies import Manager, Policy, make_policy, manage, target_tasks
 from model.scenario import CATEGORIES, Scenario, load_scenario, with_levers
-from model.state import NOTICE, TRAINING, Draws, FirmState, draws_for
+from model.state import NOTICE, TRAINING, Draws, FirmState, draws_for, streams
 from model.workforce import Employee, age, effective_hours, learn, resign, update_engagement
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "assistant.toml"
@@ -184,7 +184,9 @@ class FirmModel(mesa.Model):
     Args:
         scenario: a scenario file path or a validated ``Scenario`` (default: scenarios/assistant.toml).
         policy: name of one of the scenario's policies.
-        rng: integer seed (a ``SeedSequence`` is built from it, as in the replicate runner).
+        rng: root seed, as ``--seed`` of ``run.py compare``.
+        replicate: which replicate of that root seed to step: ``FirmModel(rng=s, replicate=i)`` follows the
+            random numbers of replicate ``i`` of ``compare --seed s``.
         **levers: lever overrides, e.g. ``automation_scale=0.5``.
 
     Example:
@@ -197,6 +199,7 @@ class FirmModel(mesa.Model):
         scenario: str | Path | Scenario = DEFAULT_SCENARIO,
         policy: str = "reinvest",
         rng: int = 0,
+        replicate: int = 0,
         **levers: float,
     ):
         super().__init__(rng=rng)
@@ -205,7 +208,7 @@ class FirmModel(mesa.Model):
             spec = with_levers(spec, **levers)
         self.spec = spec
         policy_object = make_policy(spec, policy)
-        seeds = [np.random.SeedSequence(rng)]
+        seeds = streams(np.random.SeedSequence(rng), replicate + 1)[replicate:]
         self.firm = build_firm(spec, [policy_object], draws_for(spec, seeds))
         self.recorder = Recorder(self.firm)
         self.manager = Manager(self, policy_object)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.replicates import run_replicates
+from experiments.replicates import replicate_seeds, run_replicates
 from model.firm import FirmModel, run_policy
 from tests.conftest import build, scenario_data, seeds
 from tests.model.test_invariants import ALL_POLICIES
@@ -45,9 +45,9 @@ def test_different_seeds_give_different_paths():
 
 
 def test_mesa_model_steps_the_same_numbers_as_the_batch_engine(assistant):
-    model = FirmModel(assistant, policy="cost_cutting", rng=11)
+    model = FirmModel(assistant, policy="cost_cutting", rng=11, replicate=2)
     model.run_for(24)
-    batch = run_policy(assistant, "cost_cutting", [np.random.SeedSequence(11)])
+    batch = run_policy(assistant, "cost_cutting", replicate_seeds(11, 3)[2:])  # replicate 2 of --seed 11
     for metric, values in model.monthly().items():
         np.testing.assert_array_equal(values, batch[metric][0, :24], err_msg=metric)
 
