@@ -296,8 +296,9 @@ class FirmState:
         """Hand the leavers' remaining tasks to colleagues at work.
 
         A task goes to the colleagues who already do it, in proportion to their hours on it; if nobody does,
-        it is spread evenly over everyone at work. A colleague new to a task starts at the post-training
-        skill (a handover). Absorbed hours fill idle time first; beyond that a colleague's week is squeezed:
+        to those with idle time, in proportion to it; if nobody has any, to those doing work of the same
+        category, in proportion to those hours; failing all, evenly to everyone staying. A colleague new to a
+        task starts at the post-training skill (a handover). Absorbed hours fill idle time first; beyond that a colleague's week is squeezed:
         every task shrinks in proportion, and the work that no longer fits shows up as uncovered demand and
         workload.
         """
@@ -308,9 +309,13 @@ class FirmState:
             return
         peers = self.staying & ~leavers
         own = self.hours * peers[..., None]
-        total = own.sum(1, keepdims=True)
-        even = peers[..., None] / np.maximum(peers.sum(1), 1)[:, None, None]
-        weight = np.where(total > 1e-12, own / np.maximum(total, 1e-12), even)
+        spare = np.broadcast_to((self.idle * peers)[..., None], own.shape)
+        similar = own @ self.tasks.same_category
+        weight = np.broadcast_to(peers[..., None].astype(float), own.shape)  # the last resort: evenly
+        for affinity in (similar, spare, own):  # the first tier (own) that has anyone wins
+            total = affinity.sum(1, keepdims=True)
+            weight = np.where(total > 1e-12, affinity / np.maximum(total, 1e-12), weight)
+        weight = weight / np.maximum(weight.sum(1, keepdims=True), 1e-12)
         added = weight * work[:, None, :]
         newcomer = (added > 0) & (self.skill < self.scenario.learning.skill_after_training)
         self.skill[newcomer] = self.scenario.learning.skill_after_training

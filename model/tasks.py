@@ -26,6 +26,11 @@ class TaskCatalogue:
     demand_scale: np.ndarray  # (K,) new_work_demand_scale on reinvestment target tasks, 1 elsewhere
 
     @property
+    def same_category(self) -> np.ndarray:
+        """(K, K) 1 where two tasks share a category: who can take over an orphan task."""
+        return (self.category[:, None] == self.category).astype(float)
+
+    @property
     def size(self) -> int:
         return len(self.ids)
 

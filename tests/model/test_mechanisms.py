@@ -155,8 +155,23 @@ def test_absorb_conserves_hours_and_squeezes_beyond_idle_time():
     np.testing.assert_allclose(firm.hours.sum(-1) + firm.idle, 1.0)
     np.testing.assert_allclose(firm.hours[:, 0], 0.0)  # the leaver hands over everything
     np.testing.assert_allclose(firm.idle[:, 0], 1.0)
-    # nobody did entry: half each; the idle rep's week is 1.1 full, the busy rep's 1.5, both squeezed to 1
-    np.testing.assert_allclose(firm.hours[:, 1:, 0], [[0.5 / 1.1, 0.5 / 1.5]] * 4)
+    # nobody did entry: it goes to the rep with idle time, whose week is then 1.6 full and squeezed to 1
+    np.testing.assert_allclose(firm.hours[:, 1], [[1 / 1.6, 0.6 / 1.6, 0.0]] * 4)
+    np.testing.assert_allclose(firm.hours[:, 2, 0], 0.0)
+
+
+def test_orphan_work_goes_to_similar_work_when_nobody_is_idle_then_to_everyone():
+    data = tiny_firm(**{"roles.1.count": 2, "tasks.1.category": "routine"})  # care becomes routine work
+    firm, _ = firm_of(data)
+    firm.hours[:, 2] = [0.0, 0.0, 1.0]  # the second rep moved to follow-up (interpersonal)
+    leaver = np.zeros_like(firm.occupied)
+    leaver[:, 0] = True
+    firm.absorb(leaver)
+    np.testing.assert_allclose(firm.hours[:, 1], [[0.5, 0.5, 0.0]] * 4)  # the one doing routine work takes it
+    np.testing.assert_allclose(firm.hours[:, 2], [[0.0, 0.0, 1.0]] * 4)
+    firm, _ = firm_of(tiny_firm(**{"roles.1.count": 2}))  # nobody idle, nobody doing routine work
+    firm.absorb(leaver)
+    np.testing.assert_allclose(firm.hours[:, 1:, 0], 0.5 / 1.5)  # evenly, both squeezed
 
 
 # -- customers ----------------------------------------------------------------------------------------------
