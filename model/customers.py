@@ -132,14 +132,14 @@ def _finish_projects(firm: FirmState, project_hours: np.ndarray) -> np.ndarray:
     firm.project_progress += project_hours
     finished = firm.project_progress >= c.project_hours
     firm.project_progress -= finished * c.project_hours
-    success = finished & (firm.draws.project[firm.month] < c.project_success_probability)
+    success = finished & (firm.drawn("project") < c.project_success_probability)
     return success * c.project_gain_eur
 
 
 def _renew_base(firm: FirmState, churn: np.ndarray, acquisition: np.ndarray) -> None:
     """Churn and acquisition with Gaussian noise of binomial and Poisson size (fixed draws keep CRN)."""
     c = firm.scenario.customers
-    z = firm.draws.customers[firm.month]
+    z = firm.drawn("customers")
     n = firm.customers
     lost = np.clip(n * churn + np.sqrt(n * churn * (1.0 - churn)) * z[:, 0], 0.0, n)
     won = np.maximum(acquisition + np.sqrt(acquisition) * z[:, 1], 0.0)

@@ -42,7 +42,7 @@ MONTHLY_METRICS = (
 def build_firm(scenario: Scenario, policies: list[Policy], draws: Draws) -> FirmState:
     """The firm at month 0 with the customer references set from the initial staff: one block of replicates
     per policy, all on the same random numbers (``draws``, from ``draws_for``)."""
-    firm = FirmState(scenario, draws.tiled(len(policies)), target_tasks(scenario))
+    firm = FirmState(scenario, draws, target_tasks(scenario), copies=len(policies))
     firm.initial_task_hours = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
     init_customers(firm, firm.initial_task_hours)
     for policy in policies:

@@ -10,13 +10,13 @@ from model.state import WORKING, FirmState
 
 def fill_vacancies(firm: FirmState) -> None:
     market = firm.scenario.labour_market
-    hired = firm.vacancy & (firm.draws.hire[firm.month] < 1.0 / market.time_to_fill_months)
+    hired = firm.vacancy & (firm.drawn("hire") < 1.0 / market.time_to_fill_months)
     if not hired.any():
         return
     firm.status[hired] = WORKING
     firm.vacancy[hired] = False
     firm.tenure[hired] = 0.0
-    firm.aptitude[hired] = firm.draws.hire_aptitude[firm.month][hired]
+    firm.aptitude[hired] = firm.drawn("hire_aptitude")[hired]
     mean = firm.scenario.engagement.initial_mean
     firm.engagement_base[hired] = mean
     firm.engagement[hired] = mean

@@ -224,7 +224,7 @@ def advance_statuses(firm: FirmState, policy: Policy) -> None:
     """End trainings (success drawn from aptitude), move leavers from redeployment to notice, and out."""
     ended = (firm.status == TRAINING) & (firm.timer <= 0)
     if ended.any():
-        success = firm.draws.reskill[firm.month] < reskilling_probability(firm)
+        success = firm.drawn("reskill") < reskilling_probability(firm)
         firm.status[ended] = WORKING
         policy.after_training(firm, ended & success, ended & ~success)
     to_notice = (firm.status == LEAVING) & (firm.timer <= 0)

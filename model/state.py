@@ -36,15 +36,6 @@ class Draws:
 
     INITIAL = ("aptitude", "engagement", "tenure")
 
-    def rows(self, block: slice) -> Draws:
-        return Draws(**{k: v[block] if k in self.INITIAL else v[:, block] for k, v in vars(self).items()})
-
-    def tiled(self, copies: int) -> Draws:
-        """The same numbers for ``copies`` blocks of rows (one per policy: common random numbers)."""
-        return Draws(
-            **{k: np.concatenate([v] * copies, axis=0 if k in self.INITIAL else 1) for k, v in vars(self).items()}
-        )
-
 
 def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
     """The n children of a seed, the same on every call (``SeedSequence.spawn`` would give new ones)."""
@@ -67,6 +58,11 @@ def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Dr
         parts["customers"].append(customers.standard_normal((n_months, 2)))
         parts["project"].append(customers.random(n_months))
     return Draws(**{name: np.stack(values, axis=0 if name in Draws.INITIAL else 1) for name, values in parts.items()})
+
+
+def repeat(rows: np.ndarray, copies: int) -> np.ndarray:
+    """``rows`` stacked ``copies`` times along the first axis (the same numbers for every policy's block)."""
+    return rows if copies == 1 else np.concatenate([rows] * copies)
 
 
 def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
@@ -98,7 +94,7 @@ class FirmState:
         "initial_task_hours",
     )  # fmt: skip
 
-    def __init__(self, scenario: Scenario, draws: Draws, target_tasks: set[str]):
+    def __init__(self, scenario: Scenario, draws: Draws, target_tasks: set[str], copies: int = 1):
         self.scenario = scenario
         self.n_months = 12 * scenario.levers.years
         self.hours_per_month = scenario.simulation.hours_per_month
@@ -107,7 +103,8 @@ class FirmState:
         self.schedule: AutomationSchedule = build_schedule(scenario, self.n_months)
         self.month = 0
         self._init_posts(scenario)
-        self.draws = draws
+        self.draws = draws  # one block of replicates' numbers ...
+        self.copies = copies  # ... used by each of ``copies`` blocks of rows (one per policy)
         self._init_people(scenario)
         self.ledger = Ledger(self.n_replicates, scenario.simulation.initial_cash_eur)
         # the hazard is convex in engagement: divide out the initial dispersion so the mean matches the input
@@ -127,9 +124,14 @@ class FirmState:
             layoff_window=self.layoff_window[:, block],
             events={name: counter[block] for name, counter in self.events.items()},
             ledger=self.ledger.rows(block),
-            draws=self.draws.rows(block),
+            copies=1,
         )
+        assert view.n_replicates == self.draws.aptitude.shape[0], "a view is one policy's block of rows"
         return view
+
+    def drawn(self, stream: str) -> np.ndarray:
+        """This month's numbers of a stream (``quit``, ``hire``, ...), for every block of rows."""
+        return repeat(getattr(self.draws, stream)[self.month], self.copies)
 
     # -- initial state ---------------------------------------------------------------------------------------
 
@@ -151,7 +153,7 @@ class FirmState:
 
     def _init_people(self, scenario: Scenario) -> None:
         d = self.draws
-        self.n_replicates = d.aptitude.shape[0]
+        self.n_replicates = d.aptitude.shape[0] * self.copies
         shape = (self.n_replicates, self.n_slots)
         k = self.tasks.size
         self.status = np.full(shape, WORKING, dtype=np.int8)
@@ -162,12 +164,12 @@ class FirmState:
         self.skill = np.where(on_task, self.role_skill[None, :, None], 0.0)
         self.learning = ((self.skill < 1.0) & on_task).any(-1)  # rows whose skills can still change
         e = scenario.engagement
-        self.engagement_base = np.clip(e.initial_mean + e.initial_sd * d.engagement, 0.05, 0.95)
+        self.engagement_base = np.clip(e.initial_mean + e.initial_sd * repeat(d.engagement, self.copies), 0.05, 0.95)
         self.engagement = self.engagement_base.copy()
         self.engagement_effective = self.engagement.copy()
-        self.aptitude = d.aptitude.copy()
+        self.aptitude = repeat(d.aptitude, self.copies).copy()
         tenure_mean = np.array([r.tenure_years_mean * 12.0 for r in scenario.roles])[self.role]
-        self.tenure = np.maximum(-np.log1p(-d.tenure) * tenure_mean, self.ramp_months)
+        self.tenure = np.maximum(-np.log1p(-repeat(d.tenure, self.copies)) * tenure_mean, self.ramp_months)
         self.backfill = np.ones(shape, dtype=bool)
         self.vacancy = np.zeros(shape, dtype=bool)
         self.initial_staff = np.ones(shape, dtype=bool)
@@ -217,11 +219,12 @@ class FirmState:
         total = care.sum(1, keepdims=True)
         return np.divide(care, total, out=np.zeros_like(care), where=total > 0)
 
-    def performance(self) -> np.ndarray:
+    def performance(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
-        weight = self.hours.sum(-1)
-        skill = np.divide((self.hours * self.skill).sum(-1), weight, out=np.zeros_like(weight), where=weight > 0)
-        return skill * self.ramp()
+        hours = self.hours[rows]
+        weight = hours.sum(-1)
+        skill = np.divide((hours * self.skill[rows]).sum(-1), weight, out=np.zeros_like(weight), where=weight > 0)
+        return skill * self.ramp()[rows]
 
     def ramp(self) -> np.ndarray:
         """New hires reach full productivity linearly: their k-th month at k / ramp-up months."""
@@ -370,7 +373,7 @@ class FirmView(FirmState):
     """Some rows of a FirmState (``FirmState.rows``): arrays are shared, so they may only change in place."""
 
     def __setattr__(self, name: str, value) -> None:
-        shared = name in FirmState.REPLICATE_STATE or name in ("layoff_window", "events", "ledger", "draws")
+        shared = name in FirmState.REPLICATE_STATE or name in ("layoff_window", "events", "ledger")
         if shared and self.__dict__.get(name) is not value:  # `x &= y` rebinds to the same array: allowed
             raise AttributeError(f"a policy must change firm.{name} in place (firm.{name}[mask] = ...), not replace it")
         super().__setattr__(name, value)

@@ -116,17 +116,19 @@ def update_engagement(firm: FirmState) -> None:
     )
     firm.engagement += (target - firm.engagement) / e.relaxation_months
     np.clip(firm.engagement, 0.0, 1.0, out=firm.engagement)
-    penalty = firm.survivor_penalty[:, None] * np.ones_like(firm.engagement)
-    if firm.survivor_penalty.max() > 1e-4:  # below that the best-performer tilt changes nothing visible
-        penalty *= 1.0 + e.best_performers_first * _performance_z(firm)
-    firm.engagement_effective = np.clip(firm.engagement - penalty, 0.0, 1.0)
+    effective = firm.engagement - firm.survivor_penalty[:, None]
+    shaken = np.nonzero(firm.survivor_penalty > 1e-4)[0]  # below that the best-performer tilt changes nothing visible
+    if len(shaken):
+        tilt = e.best_performers_first * _performance_z(firm, shaken)
+        effective[shaken] -= firm.survivor_penalty[shaken, None] * tilt
+    firm.engagement_effective = np.clip(effective, 0.0, 1.0)
     firm.survivor_penalty *= 0.5 ** (1.0 / e.survivor_half_life_months)
 
 
-def _performance_z(firm: FirmState) -> np.ndarray:
-    """Performance standardised within each replicate among people at work, clipped to [-1, 1]."""
-    at_work = firm.at_work
-    perf = firm.performance()
+def _performance_z(firm: FirmState, rows: np.ndarray) -> np.ndarray:
+    """Performance standardised within each replicate of ``rows`` among people at work, clipped to [-1, 1]."""
+    at_work = firm.at_work[rows]
+    perf = firm.performance(rows)
     n = np.maximum(at_work.sum(1, keepdims=True), 1)
     mean = (perf * at_work).sum(1, keepdims=True) / n
     sd = np.sqrt((((perf - mean) * at_work) ** 2).sum(1, keepdims=True) / n)
@@ -148,7 +150,7 @@ def quit_hazard(firm: FirmState) -> np.ndarray:
 def resign(firm: FirmState) -> None:
     """People staying (working or training) quit with their hazard; they take their customers' continuity and
     their skills."""
-    leavers = firm.staying & (firm.draws.quit[firm.month] < quit_hazard(firm))
+    leavers = firm.staying & (firm.drawn("quit") < quit_hazard(firm))
     if leavers.any():
         firm.events["quits"] += leavers.sum(1)
         firm.vacate(leavers)

@@ -57,8 +57,9 @@ def test_invariants_hold_every_month_for_every_policy(edge):
 
 def test_a_policy_cannot_replace_shared_arrays():
     scenario = build(scenario_data("assistant"), policies=ALL_POLICIES)
-    firm = build_firm(scenario, [make_policy(scenario, "status_quo")], draws_for(scenario, seeds(4)))
-    view = firm.rows(slice(0, 2))
+    policies = [make_policy(scenario, name) for name in ("status_quo", "cost_cutting")]
+    firm = build_firm(scenario, policies, draws_for(scenario, seeds(4)))
+    view = firm.rows(slice(0, 4))
     view.hours[0, 0, 0] = 0.25  # in place: seen by the whole firm
     assert firm.hours[0, 0, 0] == 0.25
     with pytest.raises(AttributeError, match="in place"):
