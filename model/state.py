@@ -251,9 +251,15 @@ class FirmState:
         """Pick ``count[r]`` employees at work in each replicate by a targeting rule; ties go to lower slots."""
         if rule not in TARGETING_RULES:
             raise ValueError(f"targeting rule {rule!r}; allowed: {', '.join(TARGETING_RULES)}")
+        if not (count > 0).any():
+            return np.zeros_like(self.backfill)
         pool = self.status == WORKING if candidates is None else candidates & (self.status == WORKING)
-        score = {"most_freed": -self.idle, "lowest_performer": self.performance(), "last_in_first_out": self.tenure}
-        return pick(count, score[rule], pool)
+        score = {
+            "most_freed": lambda: -self.idle,
+            "lowest_performer": self.performance,
+            "last_in_first_out": lambda: self.tenure,
+        }
+        return pick(count, score[rule](), pool)
 
     def lay_off(self, mask: np.ndarray, fairness: float = 0.0) -> None:
         """Announce dismissals: a redeployment attempt where the law asks, then notice (both worked); the work is
