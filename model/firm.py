@@ -113,7 +113,17 @@ class Recorder:
 
     @property
     def data(self) -> dict[str, np.ndarray]:
-        return {name: values.T for name, values in self.by_month.items()}
+        """(R, T) arrays; the metrics derived from others over time are computed here, once."""
+        d = self.by_month
+        paid = np.maximum(sum(d[name] for name in HOURS_METRICS), 1e-12)
+        d["routine_share"] = d["hours_routine"] / paid
+        d["idle_share"] = d["hours_idle"] / paid
+        d["revenue"] = sum(d[name] for name in REVENUE_CHANNELS)
+        d["costs"] = sum(d[name] for name in COST_CATEGORIES)
+        d["cumulative_profit"] = np.cumsum(d["profit"], axis=0)
+        d["discounted_profit"] = d["profit"] * self.discount[:, None]
+        d["npv_to_date"] = np.cumsum(d["discounted_profit"], axis=0)
+        return {name: d[name].T for name in MONTHLY_METRICS}
 
     def record(self, firm: FirmState, report: ServiceReport, profit: np.ndarray) -> None:
         t = firm.month
@@ -129,12 +139,9 @@ class Recorder:
             d[name][t] = firm.events[name]
         d["engagement"][t] = (firm.engagement_effective * at_work).sum(1) / n_at_work
         d["hours_idle"][t] = (firm.idle * at_work).sum(1) * firm.hours_per_month
-        paid = np.maximum(per_task.sum(1) + d["hours_idle"][t], 1e-12)
         by_category = per_task @ self.category_matrix
         for i, category in enumerate(CATEGORIES):
             d[f"hours_{category}"][t] = by_category[:, i]
-        d["routine_share"][t] = d["hours_routine"][t] / paid
-        d["idle_share"][t] = d["hours_idle"][t] / paid
         skilled = np.matmul(at_work_weights, firm.hours * firm.skill)[:, 0, :].sum(1)
         d["skill_index"][t] = skilled * firm.hours_per_month / np.maximum(per_task.sum(1), 1e-12)
         d["customers"][t] = firm.customers
@@ -146,13 +153,8 @@ class Recorder:
         for book in (firm.ledger.revenue, firm.ledger.costs):
             for name, vector in book.items():
                 d[name][t] = vector
-        d["revenue"][t] = sum(firm.ledger.revenue.values())
-        d["costs"][t] = sum(firm.ledger.costs.values())
         d["profit"][t] = profit
-        d["cumulative_profit"][t] = d["cumulative_profit"][t - 1] + profit if t else profit
         d["cash"][t] = firm.ledger.cash
-        d["discounted_profit"][t] = profit * self.discount[t]
-        d["npv_to_date"][t] = d["npv_to_date"][t - 1] + d["discounted_profit"][t] if t else d["discounted_profit"][t]
 
 
 def run_policies(
