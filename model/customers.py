@@ -67,9 +67,10 @@ def demand(firm: FirmState) -> np.ndarray:
     return np.where(t.in_channel("back_office"), required, other)
 
 
-def task_output(firm: FirmState, hours: np.ndarray) -> np.ndarray:
-    """(R, K) output in effective hours with diminishing returns; back office returns demand met."""
-    d = demand(firm)
+def task_output(firm: FirmState, hours: np.ndarray, d: np.ndarray | None = None) -> np.ndarray:
+    """(R, K) output in effective hours with diminishing returns; back office returns demand met. ``d``: this
+    month's ``demand(firm)`` when the caller has it."""
+    d = demand(firm) if d is None else d
     saturating = d * -np.expm1(-np.divide(hours, d, out=np.zeros_like(hours), where=d > 0))
     return np.where(firm.tasks.in_channel("back_office"), np.minimum(hours, d), saturating)
 
@@ -81,7 +82,7 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     ledger = firm.ledger
     sensitivity = firm.scenario.levers.customer_sensitivity_scale
     required = demand(firm)
-    output = task_output(firm, hours)
+    output = task_output(firm, hours, required)
 
     back_office = t.in_channel("back_office")
     needed = required[:, back_office]

@@ -14,7 +14,7 @@ import numpy as np
 from model.scenario import CATEGORIES, CHANNELS, Scenario
 
 
-@dataclass(frozen=True)
+@dataclass
 class TaskCatalogue:
     ids: tuple[str, ...]
     category: np.ndarray  # (K,) index into CATEGORIES
@@ -34,11 +34,18 @@ class TaskCatalogue:
     def size(self) -> int:
         return len(self.ids)
 
+    @cached_property
+    def _masks(self) -> dict[str, np.ndarray]:
+        masks = {name: self.channel == i for i, name in enumerate(CHANNELS)}
+        masks.update({name: self.category == i for i, name in enumerate(CATEGORIES)})
+        return masks
+
     def in_channel(self, name: str) -> np.ndarray:
-        return self.channel == CHANNELS.index(name)
+        """(K,) tasks creating value through channel ``name`` (computed once)."""
+        return self._masks[name]
 
     def in_category(self, name: str) -> np.ndarray:
-        return self.category == CATEGORIES.index(name)
+        return self._masks[name]
 
 
 def build_catalogue(scenario: Scenario, target_tasks: set[str]) -> TaskCatalogue:
