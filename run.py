@@ -204,9 +204,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     for path in sorted((ROOT / "scenarios").glob("*.toml")):
         try:
             s = load_scenario(path)
-            people = sum(r.count for r in s.roles)
             print(
-                f"{path.relative_to(ROOT)}  {s.meta.title.en}  ({people} people; policies: {', '.join(s.policy_names())})"
+                f"{path.relative_to(ROOT)}  {s.meta.title.en}  ({s.headcount} people; policies: {', '.join(s.policy_names())})"
             )
         except ScenarioError as error:
             print(f"{path.relative_to(ROOT)}  INVALID: {error.problems[0]}")
@@ -216,7 +215,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     scenario = load(args.file, args.set)
     print(
-        f"{args.file}: valid ({scenario.meta.name}: {len(scenario.tasks)} tasks, {sum(r.count for r in scenario.roles)} people, policies {', '.join(scenario.policy_names())})"
+        f"{args.file}: valid ({scenario.meta.name}: {len(scenario.tasks)} tasks, {scenario.headcount} people, policies {', '.join(scenario.policy_names())})"
     )
     return 0
 

@@ -50,8 +50,8 @@ def measure(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
     start = time.perf_counter()
     monthly, _, _ = run_comparison(scenario, policies, replicates, 0, jobs=jobs)
     wall = time.perf_counter() - start
-    employees = sum(r.count for r in scenario.roles)
-    months = 12 * scenario.levers.years
+    employees = scenario.headcount
+    months = scenario.n_months
     employee_months = employees * months * replicates * len(policies)
     return {
         "employees": employees,

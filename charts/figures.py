@@ -267,7 +267,7 @@ def panel_values(results: Results, policy: str, metric: str, kind: str) -> np.nd
     if kind == "percent":
         return 100 * values
     if kind == "share_of_start":
-        return 100 * values / sum(role.count for role in results.scenario.roles)
+        return 100 * values / results.scenario.headcount
     if kind == "cumulative":
         return np.cumsum(values, axis=1)
     return values

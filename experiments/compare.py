@@ -80,7 +80,6 @@ def run_comparison(
 ):
     """Simulate ``policies`` on common random numbers; returns (monthly, outcomes, summary)."""
     monthly = run_replicates(scenario, policies, replicates, root_seed, jobs=jobs, on_block=on_block)
-    headcount = sum(role.count for role in scenario.roles)
-    outcomes = {name: outcomes_of(monthly[name], headcount) for name in policies}
+    outcomes = {name: outcomes_of(monthly[name], scenario.headcount) for name in policies}
     summary = summarize(scenario.meta.name, scenario.levers.years, root_seed, outcomes, monthly)
     return monthly, outcomes, summary

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.firm import DEFAULT_SCENARIO, FirmModel, run_policy
+from model.firm import DEFAULT_SCENARIO, FirmModel, run_policies
 from model.outcomes import OUTCOMES, outcomes
 from model.policies import POLICIES, Policy, register_policy
 from model.scenario import LEVER_NAMES, Scenario, ScenarioError, load_scenario, with_levers
@@ -52,9 +52,8 @@ def simulate(
     if levers:
         spec = with_levers(spec, **levers)
     seeds = streams(np.random.SeedSequence(seed), replicates)
-    headcount = sum(role.count for role in spec.roles)
     names = spec.policy_names()
-    results = {name: outcomes(run_policy(spec, name, seeds), headcount) for name in names}
+    results = {name: outcomes(monthly, spec.headcount) for name, monthly in run_policies(spec, names, seeds).items()}
     flat = {
         f"{name}__{metric}": float(values.mean()) for name, res in results.items() for metric, values in res.items()
     }

@@ -251,14 +251,11 @@ def reskilling_probability(firm: FirmState) -> np.ndarray:
 
 
 class Manager(mesa.Agent):
-    """The manager: holds a policy and applies it each month."""
+    """The manager: holds the policy that ``manage`` applies in step 2 of each month (``FirmModel.step``)."""
 
     def __init__(self, model: mesa.Model, policy: Policy):
         super().__init__(model)
         self.policy = policy
-
-    def step(self) -> None:
-        manage(self.model.firm, self.policy)
 
 
 def manage(firm: FirmState, policy: Policy) -> None:

@@ -257,7 +257,7 @@ class Scenario(Strict):
         ]
         names = [p.name for p in self.policies]
         problems += [f"policy name {n!r} is repeated" for n in set(names) if names.count(n) > 1]
-        if sum(r.count for r in self.roles) == 0:
+        if self.headcount == 0:
             problems.append("the firm has no employees: every role has count 0")
         if problems:
             raise ValueError("; ".join(problems))
@@ -268,6 +268,15 @@ class Scenario(Strict):
         rules = dict(JURISDICTION_PRESETS[self.jurisdiction.preset])
         rules.update({k: v for k, v in self.jurisdiction.model_dump(exclude={"preset"}).items() if v is not None})
         return rules
+
+    @property
+    def headcount(self) -> int:
+        """People in the firm at the start."""
+        return sum(role.count for role in self.roles)
+
+    @property
+    def n_months(self) -> int:
+        return 12 * self.levers.years
 
     def task_index(self) -> dict[str, int]:
         return {t.id: i for i, t in enumerate(self.tasks)}
@@ -380,10 +389,6 @@ def with_levers(scenario: Scenario, **levers: float) -> Scenario:
     for name, value in levers.items():
         data["levers"][name] = int(value) if name == "years" else float(value)
     return validate_data(data, scenario.meta.name)
-
-
-def months(scenario: Scenario) -> int:
-    return 12 * scenario.levers.years
 
 
 def monthly_rate(annual: float) -> float:

@@ -67,7 +67,7 @@ def repeat(rows: np.ndarray, copies: int) -> np.ndarray:
 
 def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
     """The random numbers of ``seeds`` replicates of a scenario: shared by every policy (common random numbers)."""
-    return draw(seeds, sum(role.count for role in scenario.roles), 12 * scenario.levers.years)
+    return draw(seeds, scenario.headcount, scenario.n_months)
 
 
 def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray) -> np.ndarray:
@@ -96,7 +96,7 @@ class FirmState:
 
     def __init__(self, scenario: Scenario, draws: Draws, target_tasks: set[str], copies: int = 1):
         self.scenario = scenario
-        self.n_months = 12 * scenario.levers.years
+        self.n_months = scenario.n_months
         self.hours_per_month = scenario.simulation.hours_per_month
         self.rules = scenario.jurisdiction_rules()
         self.tasks: TaskCatalogue = build_catalogue(scenario, target_tasks)
