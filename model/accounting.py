@@ -27,27 +27,29 @@ class BooksDoNotBalance(RuntimeError):
 
 
 class Ledger:
-    """Monthly postings for a batch of replicates: one (R,) vector per revenue channel and cost category."""
+    """Monthly postings for a batch of replicates: one (R,) vector per revenue channel and cost category, rows
+    of one (channels + categories, R) matrix ``book`` (so a month is opened and recorded in one operation)."""
 
     def __init__(self, n_replicates: int, initial_cash_eur: float):
         self.cash = np.full(n_replicates, float(initial_cash_eur))
-        self.revenue = {name: np.zeros(n_replicates) for name in REVENUE_CHANNELS}
-        self.costs = {name: np.zeros(n_replicates) for name in COST_CATEGORIES}
         self._cash_at_open = self.cash.copy()
+        self._bind(np.zeros((len(REVENUE_CHANNELS) + len(COST_CATEGORIES), n_replicates)))
+
+    def _bind(self, book: np.ndarray) -> None:
+        self.book = book
+        self.revenue = dict(zip(REVENUE_CHANNELS, book[: len(REVENUE_CHANNELS)]))
+        self.costs = dict(zip(COST_CATEGORIES, book[len(REVENUE_CHANNELS) :]))
 
     def rows(self, block: slice) -> Ledger:
         """A view of some replicates' books (postings go through to the full ledger)."""
         view = object.__new__(Ledger)
         view.cash = self.cash[block]
-        view.revenue = {name: vector[block] for name, vector in self.revenue.items()}
-        view.costs = {name: vector[block] for name, vector in self.costs.items()}
         view._cash_at_open = self._cash_at_open[block]
+        view._bind(self.book[:, block])
         return view
 
     def open_month(self) -> None:
-        for book in (self.revenue, self.costs):
-            for vector in book.values():
-                vector.fill(0.0)
+        self.book.fill(0.0)
         self._cash_at_open[:] = self.cash
 
     def earn(self, channel: str, amount: np.ndarray | float) -> None:
@@ -61,7 +63,8 @@ class Ledger:
     def close_month(self) -> np.ndarray:
         """Return the month's profit after checking it against revenue minus costs."""
         profit = self.cash - self._cash_at_open
-        expected = sum(self.revenue.values()) - sum(self.costs.values())
+        n = len(REVENUE_CHANNELS)
+        expected = self.book[:n].sum(0) - self.book[n:].sum(0)
         if not np.allclose(profit, expected, rtol=1e-9, atol=1e-6):
             raise BooksDoNotBalance(f"profit {profit} differs from revenue - costs {expected}")
         return profit

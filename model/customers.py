@@ -8,10 +8,15 @@ effective hours E and demand D, so the first hours of new work are worth the mos
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
-from model.state import FirmState
+from model.compiled import compiled
+from model.scenario import CHANNELS, Customers
+from model.state import VACANT, FirmState
+
+BACK_OFFICE, CUSTOMER_CARE, SALES, ANALYSIS, PROJECTS, DIRECT = (CHANNELS.index(c) for c in CHANNELS)
 
 
 @dataclass
@@ -32,6 +37,7 @@ def init_customers(firm: FirmState, initial_hours: np.ndarray) -> None:
     """
     c = firm.scenario.customers
     r = firm.n_replicates
+    firm.customer_params = CustomerParams.of(c)
     firm.customers = np.full(r, c.initial)
     firm.cohort = np.full(r, c.initial)
     firm.project_progress = np.zeros(r)
@@ -61,89 +67,163 @@ def steady_contact_loss(firm: FirmState) -> float:
 def demand(firm: FirmState) -> np.ndarray:
     """(R, K) hours a month before returns diminish; back-office demand is required work."""
     t = firm.tasks
-    customers = firm.customers[:, None]
-    other = (t.demand_per_customer * customers + t.demand_fixed) * t.demand_scale
-    required = firm.back_office_hours_per_customer * customers * (1.0 - firm.schedule.automated[firm.month + 1])
-    return np.where(t.in_channel("back_office"), required, other)
+    return _demand(
+        firm.customers, firm.back_office_hours_per_customer, firm.schedule.automated[firm.month + 1],
+        t.demand_per_customer, t.demand_fixed, t.demand_scale, t.channel,
+    )  # fmt: skip
 
 
-def task_output(firm: FirmState, hours: np.ndarray, d: np.ndarray | None = None) -> np.ndarray:
-    """(R, K) output in effective hours with diminishing returns; back office returns demand met. ``d``: this
-    month's ``demand(firm)`` when the caller has it."""
-    d = demand(firm) if d is None else d
-    saturating = d * -np.expm1(-np.divide(hours, d, out=np.zeros_like(hours), where=d > 0))
-    return np.where(firm.tasks.in_channel("back_office"), np.minimum(hours, d), saturating)
+def task_output(firm: FirmState, hours: np.ndarray) -> np.ndarray:
+    """(R, K) output in effective hours with diminishing returns; back office returns demand met."""
+    return _task_output(hours, demand(firm), firm.tasks.channel)
 
 
 def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
-    """Turn a month of effective hours (R, K) into revenue, error costs and next month's customer base."""
+    """Turn a month of effective hours (R, K) into revenue, error costs, workload and next month's customer
+    base (``_serve``); the money is posted to the books here."""
     c = firm.scenario.customers
     t = firm.tasks
+    flows = _serve(
+        hours, firm.customers, firm.cohort, firm.contact_loss, firm.project_progress, firm.pressure,
+        firm.back_office_hours_per_customer, firm.care_reference, firm.acquisition_base,
+        firm.schedule.automated[firm.month + 1], t.demand_per_customer, t.demand_fixed, t.demand_scale, t.channel,
+        t.value_per_hour, firm.hours, firm.status, firm.drawn("customers"), firm.drawn("project"),
+        firm.customer_params, firm.scenario.levers.customer_sensitivity_scale,
+    )  # fmt: skip
+    revenue, analysis_margin, direct_value, project_gains, errors, uncovered, quality, churn = flows
     ledger = firm.ledger
-    sensitivity = firm.scenario.levers.customer_sensitivity_scale
-    required = demand(firm)
-    output = task_output(firm, hours, required)
-
-    back_office = t.in_channel("back_office")
-    needed = required[:, back_office]
-    missing = np.maximum(needed - hours[:, back_office], 0.0)
-    total_needed = needed.sum(1)
-    uncovered = np.divide(missing.sum(1), total_needed, out=np.zeros_like(total_needed), where=total_needed > 0)
-    ledger.spend("errors", missing.sum(1) * c.error_cost_eur_per_hour)
-    firm.pressure = _workload(firm, required, hours, back_office)
-
-    care = output[:, t.in_channel("customer_care")].sum(1)
-    quality = np.divide(care, firm.care_reference, out=np.ones_like(care), where=firm.care_reference > 0)
-    churn = (
-        c.base_churn_per_month
-        * np.exp(-c.quality_elasticity * sensitivity * (np.minimum(quality, c.quality_cap) - 1.0))
-        * (1.0 + c.contact_loss_churn * sensitivity * firm.contact_loss)
-        * (1.0 + c.backlog_churn * sensitivity * uncovered)
-    )
-    churn = np.minimum(churn, 1.0)
-
-    customer_revenue = firm.customers * c.revenue_eur_per_customer_month
-    ledger.earn("customer_revenue", customer_revenue)
-    ledger.spend("cost_of_sales", customer_revenue * (1.0 - c.gross_margin))
+    ledger.spend("errors", errors)
+    ledger.earn("customer_revenue", revenue)
+    ledger.spend("cost_of_sales", revenue * (1.0 - c.gross_margin))
     ledger.spend("fixed_costs", c.fixed_costs_eur_per_month)
-    analysis = t.in_channel("analysis")
-    nominal = (t.demand_per_customer * firm.customers[:, None] + t.demand_fixed)[:, analysis].sum(1)
-    insight = np.divide(output[:, analysis].sum(1), nominal, out=np.zeros_like(care), where=nominal > 0)
-    np.minimum(insight, 1.0, out=insight)  # the uplift is capped at analysis_margin_max
-    ledger.earn("analysis_margin", customer_revenue * c.analysis_margin_max * insight)
-    ledger.earn("direct_value", (output * np.where(t.in_channel("direct"), t.value_per_hour, 0.0)).sum(1))
-    ledger.earn("project_gains", _finish_projects(firm, output[:, t.in_channel("projects")].sum(1)))
-
-    acquisition = firm.acquisition_base + c.acquisition_per_sales_hour * output[:, t.in_channel("sales")].sum(1)
-    _renew_base(firm, churn, acquisition)
+    ledger.earn("analysis_margin", analysis_margin)
+    ledger.earn("direct_value", direct_value)
+    ledger.earn("project_gains", project_gains)
     return ServiceReport(uncovered_share=uncovered, quality=quality, churn=churn)
 
 
-def _workload(firm: FirmState, needed: np.ndarray, done: np.ndarray, back_office: np.ndarray) -> np.ndarray:
-    """(R, N) pressure: each person's share of hours on required tasks that are short of hands, by how short
-    (needed / done - 1, at most 1; a required task nobody does counts as fully short)."""
-    ratio = np.divide(needed, done, out=np.where(needed > 0, 2.0, 1.0), where=done > 0)
-    shortfall = np.clip(ratio - 1.0, 0.0, 1.0) * back_office
-    return firm.hours_on(shortfall) * firm.at_work
+class CustomerParams(NamedTuple):
+    """The customer parameters a compiled kernel reads (``c.base_churn_per_month``)."""
+
+    revenue_eur_per_customer_month: float
+    base_churn_per_month: float
+    acquisition_per_sales_hour: float
+    quality_elasticity: float
+    quality_cap: float
+    contact_loss_churn: float
+    contact_memory_decay: float  # monthly factor: 0.5 ** (1 / contact_memory_half_life_months)
+    backlog_churn: float
+    analysis_margin_max: float
+    project_hours: float
+    project_success_probability: float
+    project_gain_eur: float
+    error_cost_eur_per_hour: float
+
+    @classmethod
+    def of(cls, c: Customers) -> CustomerParams:
+        values = c.model_dump()
+        values["contact_memory_decay"] = 0.5 ** (1.0 / c.contact_memory_half_life_months)
+        return cls(**{name: float(values[name]) for name in cls._fields})
 
 
-def _finish_projects(firm: FirmState, project_hours: np.ndarray) -> np.ndarray:
-    """Project work accumulates; each finished project succeeds with a probability and pays a one-off gain."""
-    c = firm.scenario.customers
-    firm.project_progress += project_hours
-    finished = firm.project_progress >= c.project_hours
-    firm.project_progress -= finished * c.project_hours
-    success = finished & (firm.drawn("project") < c.project_success_probability)
-    return success * c.project_gain_eur
+@compiled
+def _demand(customers, back_office_per_customer, automated, per_customer, fixed, scale, channel):
+    out = np.empty(back_office_per_customer.shape)
+    for r in range(out.shape[0]):
+        for k in range(out.shape[1]):
+            if channel[k] == BACK_OFFICE:
+                out[r, k] = back_office_per_customer[r, k] * customers[r] * (1.0 - automated[k])
+            else:
+                out[r, k] = (per_customer[k] * customers[r] + fixed[k]) * scale[k]
+    return out
 
 
-def _renew_base(firm: FirmState, churn: np.ndarray, acquisition: np.ndarray) -> None:
-    """Churn and acquisition with Gaussian noise of binomial and Poisson size (fixed draws keep CRN)."""
-    c = firm.scenario.customers
-    z = firm.drawn("customers")
-    n = firm.customers
-    lost = np.clip(n * churn + np.sqrt(n * churn * (1.0 - churn)) * z[:, 0], 0.0, n)
-    won = np.maximum(acquisition + np.sqrt(acquisition) * z[:, 1], 0.0)
-    firm.customers = n - lost + won
-    firm.cohort *= 1.0 - churn
-    firm.contact_loss *= 0.5 ** (1.0 / c.contact_memory_half_life_months)
+@compiled
+def _task_output(hours, demand, channel):
+    """D (1 - exp(-E / D)) for effective hours E and demand D; back office: min(E, D)."""
+    out = np.zeros(hours.shape)
+    for r in range(out.shape[0]):
+        for k in range(out.shape[1]):
+            if channel[k] == BACK_OFFICE:
+                out[r, k] = min(hours[r, k], demand[r, k])
+            elif demand[r, k] > 0:
+                out[r, k] = demand[r, k] * -np.expm1(-hours[r, k] / demand[r, k])
+    return out
+
+
+@compiled
+def _serve(
+    hours, customers, cohort, contact_loss, project_progress, pressure, back_office_per_customer, care_reference,
+    acquisition_base, automated, per_customer, fixed, scale, channel, value_per_hour, task_hours, status, z,
+    project_draw, c, sensitivity,
+):  # fmt: skip
+    """One month of customers for every replicate: updates the base, cohort, contact loss, project progress and
+    each person's workload pressure in place; returns the month's flows, (8, R): customer revenue, analysis
+    margin, direct value, project gains, error costs, uncovered share, service quality, churn."""
+    n_rows, n_tasks = hours.shape
+    required = _demand(customers, back_office_per_customer, automated, per_customer, fixed, scale, channel)
+    output = _task_output(hours, required, channel)
+    flows = np.zeros((8, n_rows))
+    shortfall = np.zeros(n_tasks)
+    for r in range(n_rows):
+        needed = missing = care = sales = analysis = nominal = projects = direct = 0.0
+        for k in range(n_tasks):
+            if channel[k] == BACK_OFFICE:
+                needed += required[r, k]
+                missing += max(required[r, k] - hours[r, k], 0.0)
+                # how short of hands a required task is: needed / done - 1, at most 1 (nobody on it: fully short)
+                ratio = required[r, k] / hours[r, k] if hours[r, k] > 0 else (2.0 if required[r, k] > 0 else 1.0)
+                shortfall[k] = min(max(ratio - 1.0, 0.0), 1.0)
+            else:
+                shortfall[k] = 0.0
+                care += output[r, k] * (channel[k] == CUSTOMER_CARE)
+                sales += output[r, k] * (channel[k] == SALES)
+                projects += output[r, k] * (channel[k] == PROJECTS)
+                direct += output[r, k] * value_per_hour[k] * (channel[k] == DIRECT)
+                if channel[k] == ANALYSIS:
+                    analysis += output[r, k]
+                    nominal += per_customer[k] * customers[r] + fixed[k]
+        uncovered = missing / needed if needed > 0 else 0.0
+        quality = care / care_reference[r] if care_reference[r] > 0 else 1.0
+        churn = min(
+            c.base_churn_per_month
+            * np.exp(-c.quality_elasticity * sensitivity * (min(quality, c.quality_cap) - 1.0))
+            * (1.0 + c.contact_loss_churn * sensitivity * contact_loss[r])
+            * (1.0 + c.backlog_churn * sensitivity * uncovered),
+            1.0,
+        )
+        revenue = customers[r] * c.revenue_eur_per_customer_month
+        insight = min(analysis / nominal, 1.0) if nominal > 0 else 0.0  # the uplift is capped at analysis_margin_max
+        # project work accumulates; a finished project succeeds with a probability and pays a one-off gain
+        project_progress[r] += projects
+        gains = 0.0
+        if project_progress[r] >= c.project_hours:
+            project_progress[r] -= c.project_hours
+            gains = c.project_gain_eur * (project_draw[r] < c.project_success_probability)
+        flows[0, r], flows[1, r], flows[2, r], flows[3, r] = (
+            revenue,
+            revenue * c.analysis_margin_max * insight,
+            direct,
+            gains,
+        )
+        flows[4, r], flows[5, r], flows[6, r], flows[7, r] = (
+            missing * c.error_cost_eur_per_hour,
+            uncovered,
+            quality,
+            churn,
+        )
+        # pressure: each person's share of hours on required tasks short of hands, by how short
+        for i in range(task_hours.shape[1]):
+            pressure[r, i] = 0.0
+            if status[r, i] != VACANT:
+                for k in range(n_tasks):
+                    pressure[r, i] += task_hours[r, i, k] * shortfall[k]
+        # churn and acquisition with Gaussian noise of binomial and Poisson size (fixed draws keep CRN)
+        n = customers[r]
+        lost = min(max(n * churn + np.sqrt(n * churn * (1.0 - churn)) * z[r, 0], 0.0), n)
+        acquisition = acquisition_base[r] + c.acquisition_per_sales_hour * sales
+        won = max(acquisition + np.sqrt(acquisition) * z[r, 1], 0.0)
+        customers[r] = n - lost + won
+        cohort[r] *= 1.0 - churn
+        contact_loss[r] *= c.contact_memory_decay
+    return flows

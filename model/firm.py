@@ -21,11 +21,12 @@ import mesa
 import numpy as np
 
 from model.accounting import COST_CATEGORIES, REVENUE_CHANNELS, discount_factors
+from model.compiled import compiled
 from model.customers import ServiceReport, init_customers, serve
 from model.labour_market import fill_vacancies
 from model.policies import Manager, Policy, make_policy, manage, target_tasks
 from model.scenario import CATEGORIES, Scenario, load_scenario, with_levers
-from model.state import NOTICE, TRAINING, Draws, FirmState, draws_for, streams
+from model.state import NOTICE, TRAINING, VACANT, Draws, FirmState, draws_for, streams
 from model.workforce import Employee, age, effective_hours, learn, resign, update_engagement
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "assistant.toml"
@@ -102,59 +103,81 @@ def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceR
     return report
 
 
+PEOPLE_METRICS = ("headcount", "initial_staff", "in_training", "engagement", "skill_index", "hours_idle",
+                  *(f"hours_{c}" for c in CATEGORIES))  # fmt: skip
+STATE_METRICS = ("customers", "contact_loss", "cash")
+REPORT_METRICS = ("churn", "service_quality", "uncovered_share")
+
+
 class Recorder:
     """Monthly outputs of a batch: one (R, T) array per metric of ``MONTHLY_METRICS`` (``data``)."""
 
     def __init__(self, firm: FirmState):
-        self.by_month = {name: np.zeros((firm.n_months, firm.n_replicates)) for name in MONTHLY_METRICS}
+        self.values = np.zeros((firm.n_months, len(MONTHLY_METRICS), firm.n_replicates))  # month-major
+        self.by_month = {name: self.values[:, i] for i, name in enumerate(MONTHLY_METRICS)}  # (T, R) views
+        self.rows = {
+            group: np.array([MONTHLY_METRICS.index(name) for name in names])
+            for group, names in [
+                ("people", PEOPLE_METRICS), ("books", (*REVENUE_CHANNELS, *COST_CATEGORIES)),
+                ("events", ("hires", "quits", "layoffs")), ("state", STATE_METRICS), ("report", REPORT_METRICS),
+            ]
+        }  # fmt: skip
         self.discount = discount_factors(firm.scenario.levers.discount_rate, firm.n_months)
         self.initial_customers = firm.scenario.customers.initial
-        self.category_matrix = (firm.tasks.category[:, None] == np.arange(len(CATEGORIES))).astype(float)  # (K, 4)
 
     @property
     def data(self) -> dict[str, np.ndarray]:
         """(R, T) arrays; the metrics derived from others over time are computed here, once."""
         d = self.by_month
         paid = np.maximum(sum(d[name] for name in HOURS_METRICS), 1e-12)
-        d["routine_share"] = d["hours_routine"] / paid
-        d["idle_share"] = d["hours_idle"] / paid
-        d["revenue"] = sum(d[name] for name in REVENUE_CHANNELS)
-        d["costs"] = sum(d[name] for name in COST_CATEGORIES)
-        d["cumulative_profit"] = np.cumsum(d["profit"], axis=0)
-        d["discounted_profit"] = d["profit"] * self.discount[:, None]
-        d["npv_to_date"] = np.cumsum(d["discounted_profit"], axis=0)
+        d["routine_share"][:] = d["hours_routine"] / paid
+        d["idle_share"][:] = d["hours_idle"] / paid
+        d["revenue"][:] = sum(d[name] for name in REVENUE_CHANNELS)
+        d["costs"][:] = sum(d[name] for name in COST_CATEGORIES)
+        d["cumulative_profit"][:] = np.cumsum(d["profit"], axis=0)
+        d["discounted_profit"][:] = d["profit"] * self.discount[:, None]
+        d["npv_to_date"][:] = np.cumsum(d["discounted_profit"], axis=0)
         return {name: d[name].T for name in MONTHLY_METRICS}
 
     def record(self, firm: FirmState, report: ServiceReport, profit: np.ndarray) -> None:
-        t = firm.month
-        d = self.by_month  # month-major while recording: each month writes contiguous rows
-        at_work = firm.at_work
-        n_at_work = np.maximum(at_work.sum(1), 1)
-        at_work_weights = at_work[:, None, :].astype(float)
-        per_task = np.matmul(at_work_weights, firm.hours)[:, 0, :] * firm.hours_per_month  # (R, K)
-        d["headcount"][t] = firm.occupied.sum(1)
-        d["initial_staff"][t] = firm.initial_staff.sum(1)
-        d["in_training"][t] = (firm.status == TRAINING).sum(1)
-        for name in ("hires", "quits", "layoffs"):
-            d[name][t] = firm.events[name]
-        d["engagement"][t] = (firm.engagement_effective * at_work).sum(1) / n_at_work
-        d["hours_idle"][t] = (firm.idle * at_work).sum(1) * firm.hours_per_month
-        by_category = per_task @ self.category_matrix
-        for i, category in enumerate(CATEGORIES):
-            d[f"hours_{category}"][t] = by_category[:, i]
-        skilled = np.matmul(at_work_weights, firm.hours * firm.skill)[:, 0, :].sum(1)
-        d["skill_index"][t] = skilled * firm.hours_per_month / np.maximum(per_task.sum(1), 1e-12)
-        d["customers"][t] = firm.customers
-        d["churn"][t] = report.churn
-        d["customer_retention"][t] = firm.cohort / self.initial_customers
-        d["service_quality"][t] = report.quality
-        d["uncovered_share"][t] = report.uncovered_share
-        d["contact_loss"][t] = firm.contact_loss
-        for book in (firm.ledger.revenue, firm.ledger.costs):
-            for name, vector in book.items():
-                d[name][t] = vector
-        d["profit"][t] = profit
-        d["cash"][t] = firm.ledger.cash
+        month = self.values[firm.month]  # (metrics, R): each month writes contiguous rows
+        month[self.rows["people"]] = people_metrics(
+            firm.status, firm.initial_staff, firm.engagement_effective, firm.idle, firm.hours, firm.skill,
+            firm.tasks.category, len(CATEGORIES), firm.hours_per_month,
+        )  # fmt: skip
+        month[self.rows["books"]] = firm.ledger.book
+        month[self.rows["events"]] = firm.event_counts[:3]
+        month[self.rows["state"]] = firm.customers, firm.contact_loss, firm.ledger.cash
+        month[self.rows["report"]] = report.churn, report.quality, report.uncovered_share
+        self.by_month["customer_retention"][firm.month] = firm.cohort / self.initial_customers
+        self.by_month["profit"][firm.month] = profit
+
+
+@compiled
+def people_metrics(status, initial_staff, engagement, idle, hours, skill, category, n_categories, hours_per_month):
+    """(PEOPLE_METRICS, R): headcount, initial staff, in training, mean engagement at work, skill index (skill
+    weighted by paid hours), idle hours and paid hours by task category."""
+    n_rows, n_slots, n_tasks = hours.shape
+    out = np.zeros((6 + n_categories, n_rows))
+    for r in range(n_rows):
+        at_work = engaged = skilled = 0.0
+        for i in range(n_slots):
+            out[1, r] += initial_staff[r, i]
+            if status[r, i] == VACANT:
+                continue
+            at_work += 1.0
+            out[2, r] += status[r, i] == TRAINING
+            engaged += engagement[r, i]
+            out[5, r] += idle[r, i]
+            for k in range(n_tasks):
+                out[6 + category[k], r] += hours[r, i, k]
+                skilled += hours[r, i, k] * skill[r, i, k]
+        out[0, r] = at_work
+        out[3, r] = engaged / max(at_work, 1.0)
+        paid = out[6:, r].sum()
+        out[4, r] = skilled / max(paid, 1e-12)
+        out[5:, r] *= hours_per_month
+    return out
 
 
 def run_policies(

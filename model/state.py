@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.accounting import Ledger
+from model.compiled import compiled
 from model.scenario import Scenario, monthly_rate
 from model.tasks import AutomationSchedule, TaskCatalogue, build_catalogue, build_schedule
 
 VACANT, WORKING, TRAINING, LEAVING, NOTICE = 0, 1, 2, 3, 4
 STATUS_NAMES = ("vacant", "working", "training", "leaving", "notice")
 TARGETING_RULES = ("most_freed", "lowest_performer", "last_in_first_out")
+EVENTS = ("hires", "quits", "layoffs", "exits")
 
 
 @dataclass
@@ -122,6 +124,7 @@ class FirmState:
         view.__dict__.update(
             n_replicates=block.stop - block.start,
             layoff_window=self.layoff_window[:, block],
+            event_counts=self.event_counts[:, block],
             events={name: counter[block] for name, counter in self.events.items()},
             ledger=self.ledger.rows(block),
             copies=1,
@@ -181,7 +184,8 @@ class FirmState:
         self.survivor_penalty = np.zeros(self.n_replicates)
         self.layoff_window = np.zeros((12, self.n_replicates))  # share of staff laid off, by month of the year
         self.contact_loss = np.zeros(self.n_replicates)
-        self.events = {name: np.zeros(self.n_replicates) for name in ("hires", "quits", "layoffs", "exits")}
+        self.event_counts = np.zeros((len(EVENTS), self.n_replicates))  # one row per event, reset every month
+        self.events = dict(zip(EVENTS, self.event_counts))
 
     # -- views -----------------------------------------------------------------------------------------------
 
@@ -209,9 +213,10 @@ class FirmState:
     def routine_share(self, hours: np.ndarray | None = None, idle: np.ndarray | None = None) -> np.ndarray:
         """Routine share of each employee's busy (non-idle) hours."""
         hours, idle = (self.hours, self.idle) if hours is None else (hours, idle)
-        routine = self.hours_on(self.tasks.in_category("routine").astype(float), hours)
-        busy = 1.0 - idle
-        return np.divide(routine, busy, out=np.zeros_like(busy), where=busy > 1e-12)
+        routine = self.tasks.in_category("routine").astype(float)
+        return routine_share(hours.reshape(-1, *hours.shape[-2:]), idle.reshape(-1, idle.shape[-1]), routine).reshape(
+            idle.shape
+        )
 
     def care_portfolio(self) -> np.ndarray:
         """(R, N) share of the customers each person looks after: their share of customer-care hours at work."""
@@ -221,14 +226,7 @@ class FirmState:
 
     def performance(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
-        hours = self.hours[rows]
-        weight = hours.sum(-1)
-        skill = np.divide((hours * self.skill[rows]).sum(-1), weight, out=np.zeros_like(weight), where=weight > 0)
-        return skill * self.ramp()[rows]
-
-    def ramp(self) -> np.ndarray:
-        """New hires reach full productivity linearly: their k-th month at k / ramp-up months."""
-        return np.minimum(1.0, self.tenure / self.ramp_months)
+        return performance(self.hours[rows], self.skill[rows], self.tenure[rows], self.ramp_months)
 
     def freed_by_tool(self) -> np.ndarray:
         """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it
@@ -349,8 +347,7 @@ class FirmState:
 
     def open_month(self) -> None:
         """Reset the month's counters and books; forget layoffs older than a year."""
-        for counter in self.events.values():
-            counter.fill(0.0)
+        self.event_counts.fill(0.0)
         self.layoff_window[self.month % 12] = 0.0
         self.ledger.open_month()
 
@@ -375,11 +372,48 @@ class FirmState:
         self.events["exits"] += leavers.sum(1)
 
 
+@compiled
+def ramp(tenure: float, ramp_months: float) -> float:
+    """Share of full productivity after ``tenure`` months: a new hire's k-th month at k / ramp-up months."""
+    return min(1.0, tenure / ramp_months)
+
+
+@compiled
+def performance(hours: np.ndarray, skill: np.ndarray, tenure: np.ndarray, ramp_months: np.ndarray) -> np.ndarray:
+    """(R, N) skill on one's own tasks weighted by hours, times ramp-up."""
+    n_rows, n_slots, n_tasks = hours.shape
+    out = np.zeros((n_rows, n_slots))
+    for r in range(n_rows):
+        for i in range(n_slots):
+            weight = skilled = 0.0
+            for k in range(n_tasks):
+                weight += hours[r, i, k]
+                skilled += hours[r, i, k] * skill[r, i, k]
+            if weight > 0:
+                out[r, i] = skilled / weight * ramp(tenure[r, i], ramp_months[i])
+    return out
+
+
+@compiled
+def routine_share(hours: np.ndarray, idle: np.ndarray, routine: np.ndarray) -> np.ndarray:
+    """(R, N) share of each post's busy (non-idle) hours spent on ``routine`` (K,) tasks."""
+    n_rows, n_slots, n_tasks = hours.shape
+    out = np.zeros((n_rows, n_slots))
+    for r in range(n_rows):
+        for i in range(n_slots):
+            busy = 1.0 - idle[r, i]
+            if busy > 1e-12:
+                for k in range(n_tasks):
+                    out[r, i] += hours[r, i, k] * routine[k]
+                out[r, i] /= busy
+    return out
+
+
 class FirmView(FirmState):
     """Some rows of a FirmState (``FirmState.rows``): arrays are shared, so they may only change in place."""
 
     def __setattr__(self, name: str, value) -> None:
-        shared = name in FirmState.REPLICATE_STATE or name in ("layoff_window", "events", "ledger")
+        shared = name in FirmState.REPLICATE_STATE or name in ("layoff_window", "events", "event_counts", "ledger")
         if shared and self.__dict__.get(name) is not value:  # `x &= y` rebinds to the same array: allowed
             raise AttributeError(f"a policy must change firm.{name} in place (firm.{name}[mask] = ...), not replace it")
         super().__setattr__(name, value)

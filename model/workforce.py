@@ -9,7 +9,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.state import STATUS_NAMES, FirmState
+from model.compiled import compiled
+from model.state import STATUS_NAMES, VACANT, FirmState, performance, ramp, routine_share
 
 
 class Employee(mesa.Agent):
@@ -70,12 +71,28 @@ def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0) -> np.nda
     """(R, K) productive hours per task: the sum over employees i of
     H * h_ik * available_i * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k (times ``weight_i``)."""
     e = firm.scenario.engagement
-    person = (
-        firm.at_work * firm.ramp() * (1.0 + e.productivity_slope * (firm.engagement_effective - e.reference)) * weight
-    )
-    skilled = firm.hours * (1.0 + firm.skill)  # 0.5 (1 + s), the 0.5 folded into the constant below
-    per_task = np.matmul(person[:, None, :], skilled)[:, 0, :]
-    return (0.5 * firm.hours_per_month) * per_task * firm.schedule.augmentation[firm.month]
+    weights = np.broadcast_to(np.asarray(weight, dtype=float), (firm.n_slots,))
+    scale = 0.5 * firm.hours_per_month * firm.schedule.augmentation[firm.month]
+    return _effective_hours(
+        firm.status, firm.tenure, firm.ramp_months, firm.engagement_effective, firm.hours, firm.skill,
+        np.ascontiguousarray(weights), scale, e.productivity_slope, e.reference,
+    )  # fmt: skip
+
+
+@compiled
+def _effective_hours(status, tenure, ramp_months, engagement, hours, skill, weight, scale, slope, reference):
+    n_rows, n_slots, n_tasks = hours.shape
+    out = np.zeros((n_rows, n_tasks))
+    for r in range(n_rows):
+        for i in range(n_slots):
+            if status[r, i] == VACANT:
+                continue
+            person = ramp(tenure[r, i], ramp_months[i]) * (1.0 + slope * (engagement[r, i] - reference)) * weight[i]
+            for k in range(n_tasks):
+                out[r, k] += person * hours[r, i, k] * (1.0 + skill[r, i, k])  # 0.5 (1 + s): the 0.5 is in scale
+        for k in range(n_tasks):
+            out[r, k] *= scale[k]
+    return out
 
 
 def learn(firm: FirmState) -> None:
@@ -86,54 +103,91 @@ def learn(firm: FirmState) -> None:
     change, so only those are computed; a skill within 1e-6 of 1 snaps to 1, one below 1e-3 to 0, and a row
     whose skills have all settled leaves the flag.
     """
-    rows = np.nonzero(firm.learning)
-    if not len(rows[0]):
-        return
     lp = firm.scenario.learning
-    hours, skill = firm.hours[rows], firm.skill[rows]
-    speed = np.exp(lp.practice_aptitude_slope * firm.aptitude[rows]) * firm.at_work[rows]
-    rate = np.minimum(hours * speed[:, None] / firm.tasks.learning_months, 1.0)
     fade = 1.0 - 0.5 ** (1.0 / lp.skill_half_life_unused_months)
-    skill = np.where(rate > 0, skill + rate * (1.0 - skill), skill * (1.0 - fade))
-    skill[skill > 1.0 - 1e-6] = 1.0
-    skill[skill < 1e-3] = 0.0
-    firm.skill[rows] = skill
-    settled = ((skill == 1.0) & (rate > 0)) | ((skill == 0.0) & (rate == 0))
-    firm.learning[rows] = ~settled.all(-1)
+    _learn(
+        firm.learning, firm.skill, firm.hours, firm.status, firm.aptitude, firm.tasks.learning_months,
+        lp.practice_aptitude_slope, fade,
+    )  # fmt: skip
+
+
+@compiled
+def _learn(learning, skill, hours, status, aptitude, learning_months, aptitude_slope, fade):
+    n_rows, n_slots, n_tasks = hours.shape
+    for r in range(n_rows):
+        for i in range(n_slots):
+            if not learning[r, i]:
+                continue
+            speed = np.exp(aptitude_slope * aptitude[r, i]) if status[r, i] != VACANT else 0.0
+            settled = True
+            for k in range(n_tasks):
+                rate = min(hours[r, i, k] * speed / learning_months[k], 1.0)
+                s = skill[r, i, k] + rate * (1.0 - skill[r, i, k]) if rate > 0 else skill[r, i, k] * (1.0 - fade)
+                if s > 1.0 - 1e-6:
+                    s = 1.0
+                elif s < 1e-3:
+                    s = 0.0
+                skill[r, i, k] = s
+                settled &= (s == 1.0 and rate > 0) or (s == 0.0 and rate == 0)
+            learning[r, i] = not settled
 
 
 def update_engagement(firm: FirmState) -> None:
     """Engagement relaxes toward a target set by job content, idle time, workload, growth and failure;
-    a decaying survivor penalty (after layoffs) is subtracted, larger for better performers."""
+    a decaying survivor penalty (after layoffs) is subtracted, larger for better performers (the tilt is
+    skipped below a penalty of 1e-4, where it changes nothing visible)."""
     e = firm.scenario.engagement
-    target = (
-        firm.engagement_base
-        + e.growth_bonus * firm.reskilled
-        - e.routine_weight * (firm.routine_share() - firm.routine_reference)
-        - e.idle_weight * firm.idle
-        - e.workload_weight * firm.pressure
-        - e.failure_penalty * firm.failed
-    )
-    firm.engagement += (target - firm.engagement) / e.relaxation_months
-    np.clip(firm.engagement, 0.0, 1.0, out=firm.engagement)
-    effective = firm.engagement - firm.survivor_penalty[:, None]
-    shaken = np.nonzero(firm.survivor_penalty > 1e-4)[0]  # below that the best-performer tilt changes nothing visible
-    if len(shaken):
-        tilt = e.best_performers_first * _performance_z(firm, shaken)
-        effective[shaken] -= firm.survivor_penalty[shaken, None] * tilt
-    firm.engagement_effective = np.clip(effective, 0.0, 1.0)
-    firm.survivor_penalty *= 0.5 ** (1.0 / e.survivor_half_life_months)
+    weights = np.array(
+        [e.growth_bonus, e.routine_weight, e.idle_weight, e.workload_weight, e.failure_penalty, e.relaxation_months,
+         e.best_performers_first, 0.5 ** (1.0 / e.survivor_half_life_months)]
+    )  # fmt: skip
+    _update_engagement(
+        firm.engagement, firm.engagement_effective, firm.survivor_penalty, firm.engagement_base, firm.reskilled,
+        firm.failed, firm.pressure, firm.idle, firm.hours, firm.skill, firm.status, firm.tenure, firm.ramp_months,
+        firm.routine_reference, firm.tasks.in_category("routine").astype(float), weights,
+    )  # fmt: skip
 
 
-def _performance_z(firm: FirmState, rows: np.ndarray) -> np.ndarray:
-    """Performance standardised within each replicate of ``rows`` among people at work, clipped to [-1, 1]."""
-    at_work = firm.at_work[rows]
-    perf = firm.performance(rows)
-    n = np.maximum(at_work.sum(1, keepdims=True), 1)
-    mean = (perf * at_work).sum(1, keepdims=True) / n
-    sd = np.sqrt((((perf - mean) * at_work) ** 2).sum(1, keepdims=True) / n)
-    z = np.divide(perf - mean, sd, out=np.zeros_like(perf), where=sd > 1e-9)
-    return np.clip(z, -1.0, 1.0) * at_work
+@compiled
+def _update_engagement(
+    engagement, effective, penalty, base, reskilled, failed, pressure, idle, hours, skill, status, tenure,
+    ramp_months, routine_reference, routine, weights,
+):  # fmt: skip
+    growth, routine_weight, idle_weight, workload_weight, failure_penalty, relaxation, best_first, decay = weights
+    share = routine_share(hours, idle, routine)
+    for r in range(engagement.shape[0]):
+        for i in range(engagement.shape[1]):
+            target = (
+                base[r, i]
+                + growth * reskilled[r, i]
+                - routine_weight * (share[r, i] - routine_reference[i])
+                - idle_weight * idle[r, i]
+                - workload_weight * pressure[r, i]
+                - failure_penalty * failed[r, i]
+            )
+            engagement[r, i] = min(max(engagement[r, i] + (target - engagement[r, i]) / relaxation, 0.0), 1.0)
+            effective[r, i] = engagement[r, i] - penalty[r]
+        if penalty[r] > 1e-4:
+            tilt = best_first * _performance_z(
+                hours[r : r + 1], skill[r : r + 1], tenure[r : r + 1], ramp_months, status[r]
+            )
+            effective[r] -= penalty[r] * tilt
+        for i in range(engagement.shape[1]):
+            effective[r, i] = min(max(effective[r, i], 0.0), 1.0)
+        penalty[r] *= decay
+
+
+@compiled
+def _performance_z(hours, skill, tenure, ramp_months, status):
+    """(N,) performance standardised among the people at work of one replicate, clipped to [-1, 1]."""
+    perf = performance(hours, skill, tenure, ramp_months)[0]
+    at_work = status != VACANT
+    n = max(at_work.sum(), 1)
+    mean = (perf * at_work).sum() / n
+    sd = np.sqrt((((perf - mean) * at_work) ** 2).sum() / n)
+    if sd <= 1e-9:
+        return np.zeros_like(perf)
+    return np.minimum(np.maximum((perf - mean) / sd, -1.0), 1.0) * at_work
 
 
 def quit_hazard(firm: FirmState) -> np.ndarray:
