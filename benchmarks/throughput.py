@@ -5,8 +5,8 @@ Usage:
     .venv/bin/python -m benchmarks.throughput --scaling  # also how time and memory grow
     .venv/bin/python -m benchmarks.throughput --tiny     # a smoke run (used by the tests)
 
-Each case runs in a fresh process, so its peak memory (max RSS) is its own; interpreter start-up is excluded
-except for the start-up case. Timings are single-process (one core) unless a case says otherwise.
+Each case runs in a fresh process, so its peak memory (max RSS) is its own; after a warm-up run, the wall time
+is the median of three runs; interpreter start-up is excluded except for the start-up case (best of five). Timings are single-process (one core) unless a case says otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -39,17 +40,21 @@ CASES = {
 TINY = {"tiny": ("assistant.toml, 2 policies x 4 replicates x 1 year", ["levers.years=1"], 4)}
 
 
-def measure(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
-    """Run one comparison in this process; returns timings (called in a child process)."""
+def measure(overrides: list[str], replicates: int, jobs: int = 1, repeats: int = 3) -> dict:
+    """Run one comparison ``repeats`` times in this process, after a warm-up; returns the median wall time
+    (called in a child process)."""
     from experiments.compare import run_comparison
     from model.scenario import load_scenario
 
     scenario = load_scenario(ASSISTANT, ["levers.years=10", *overrides])
     policies = scenario.policy_names()[:2]
-    run_comparison(scenario, policies, 1, 0)  # warm caches and imports
-    start = time.perf_counter()
-    monthly, _, _ = run_comparison(scenario, policies, replicates, 0, jobs=jobs)
-    wall = time.perf_counter() - start
+    run_comparison(scenario, policies, 1, 0)  # warm caches, imports and compiled kernels
+    walls = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run_comparison(scenario, policies, replicates, 0, jobs=jobs)
+        walls.append(time.perf_counter() - start)
+    wall = statistics.median(walls)
     employees = scenario.headcount
     months = scenario.n_months
     employee_months = employees * months * replicates * len(policies)
@@ -61,14 +66,18 @@ def measure(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
         "jobs": jobs,
         "employee_months": employee_months,
         "wall_s": wall,
+        "wall_s_runs": walls,
         "employee_months_per_s": employee_months / wall,
         # peak resident memory of this process; worker processes (jobs > 1) have their own
         "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
 
-def in_child(overrides: list[str], replicates: int, jobs: int = 1) -> dict:
-    code = f"import json, sys; from benchmarks.throughput import measure; print(json.dumps(measure({overrides!r}, {replicates}, {jobs})))"
+def in_child(overrides: list[str], replicates: int, jobs: int = 1, repeats: int = 3) -> dict:
+    code = (
+        "import json; from benchmarks.throughput import measure; "
+        f"print(json.dumps(measure({overrides!r}, {replicates}, {jobs}, {repeats})))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -113,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cases = TINY if args.tiny else CASES
     results = {
-        name: {"what": what, **in_child(overrides, replicates)} for name, (what, overrides, replicates) in cases.items()
+        name: {"what": what, **in_child(overrides, replicates, repeats=1 if args.tiny else 3)}
+        for name, (what, overrides, replicates) in cases.items()
     }
     if not args.tiny:
         results["d_run_py_help_startup"] = {"what": "python run.py --help, interpreter start included", **startup()}

@@ -46,6 +46,8 @@ def run_replicates(
 ) -> dict[str, Monthly]:
     """Monthly (R, T) arrays of every policy; ``jobs`` local processes or a given executor (e.g. Dask's)."""
     parts = list(_run_blocks(scenario, policies, replicates, root_seed, jobs, executor, on_block))
+    if len(parts) == 1:
+        return parts[0]
     return {
         name: {metric: np.concatenate([p[name][metric] for p in parts]) for metric in parts[0][name]}
         for name in policies

@@ -65,7 +65,7 @@ class Ledger:
         profit = self.cash - self._cash_at_open
         n = len(REVENUE_CHANNELS)
         expected = self.book[:n].sum(0) - self.book[n:].sum(0)
-        if not np.allclose(profit, expected, rtol=1e-9, atol=1e-6):
+        if (np.abs(profit - expected) > 1e-6 + 1e-9 * np.abs(expected)).any():
             raise BooksDoNotBalance(f"profit {profit} differs from revenue - costs {expected}")
         return profit
 

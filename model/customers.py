@@ -14,7 +14,7 @@ import numpy as np
 
 from model.compiled import compiled
 from model.scenario import CHANNELS, Customers
-from model.state import VACANT, FirmState
+from model.state import FirmState
 
 BACK_OFFICE, CUSTOMER_CARE, SALES, ANALYSIS, PROJECTS, DIRECT = (CHANNELS.index(c) for c in CHANNELS)
 
@@ -42,6 +42,7 @@ def init_customers(firm: FirmState, initial_hours: np.ndarray) -> None:
     firm.cohort = np.full(r, c.initial)
     firm.project_progress = np.zeros(r)
     firm.contact_loss = np.full(r, steady_contact_loss(firm))
+    firm.shortfall = np.zeros((r, firm.tasks.size))
     back_office = firm.tasks.in_channel("back_office")
     required = initial_hours * (1.0 - c.staffing_slack)  # the initial staff can do a little more than required
     firm.back_office_hours_per_customer = np.where(back_office, required, 0.0) / c.initial
@@ -84,10 +85,10 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     c = firm.scenario.customers
     t = firm.tasks
     flows = _serve(
-        hours, firm.customers, firm.cohort, firm.contact_loss, firm.project_progress, firm.pressure,
+        hours, firm.customers, firm.cohort, firm.contact_loss, firm.project_progress, firm.shortfall,
         firm.back_office_hours_per_customer, firm.care_reference, firm.acquisition_base,
         firm.schedule.automated[firm.month + 1], t.demand_per_customer, t.demand_fixed, t.demand_scale, t.channel,
-        t.value_per_hour, firm.hours, firm.status, firm.drawn("customers"), firm.drawn("project"),
+        t.value_per_hour, firm.drawn("customers"), firm.drawn("project"),
         firm.customer_params, firm.scenario.levers.customer_sensitivity_scale,
     )  # fmt: skip
     revenue, analysis_margin, direct_value, project_gains, errors, uncovered, quality, churn = flows
@@ -153,18 +154,18 @@ def _task_output(hours, demand, channel):
 
 @compiled
 def _serve(
-    hours, customers, cohort, contact_loss, project_progress, pressure, back_office_per_customer, care_reference,
-    acquisition_base, automated, per_customer, fixed, scale, channel, value_per_hour, task_hours, status, z,
-    project_draw, c, sensitivity,
+    hours, customers, cohort, contact_loss, project_progress, shortfall, back_office_per_customer, care_reference,
+    acquisition_base, automated, per_customer, fixed, scale, channel, value_per_hour, z, project_draw, c,
+    sensitivity,
 ):  # fmt: skip
     """One month of customers for every replicate: updates the base, cohort, contact loss, project progress and
-    each person's workload pressure in place; returns the month's flows, (8, R): customer revenue, analysis
-    margin, direct value, project gains, error costs, uncovered share, service quality, churn."""
+    how short of hands each required task is (``shortfall``, (R, K)) in place; returns the month's flows,
+    (8, R): customer revenue, analysis margin, direct value, project gains, error costs, uncovered share,
+    service quality, churn."""
     n_rows, n_tasks = hours.shape
     required = _demand(customers, back_office_per_customer, automated, per_customer, fixed, scale, channel)
     output = _task_output(hours, required, channel)
     flows = np.zeros((8, n_rows))
-    shortfall = np.zeros(n_tasks)
     for r in range(n_rows):
         needed = missing = care = sales = analysis = nominal = projects = direct = 0.0
         for k in range(n_tasks):
@@ -173,9 +174,9 @@ def _serve(
                 missing += max(required[r, k] - hours[r, k], 0.0)
                 # how short of hands a required task is: needed / done - 1, at most 1 (nobody on it: fully short)
                 ratio = required[r, k] / hours[r, k] if hours[r, k] > 0 else (2.0 if required[r, k] > 0 else 1.0)
-                shortfall[k] = min(max(ratio - 1.0, 0.0), 1.0)
+                shortfall[r, k] = min(max(ratio - 1.0, 0.0), 1.0)
             else:
-                shortfall[k] = 0.0
+                shortfall[r, k] = 0.0
                 care += output[r, k] * (channel[k] == CUSTOMER_CARE)
                 sales += output[r, k] * (channel[k] == SALES)
                 projects += output[r, k] * (channel[k] == PROJECTS)
@@ -212,12 +213,6 @@ def _serve(
             quality,
             churn,
         )
-        # pressure: each person's share of hours on required tasks short of hands, by how short
-        for i in range(task_hours.shape[1]):
-            pressure[r, i] = 0.0
-            if status[r, i] != VACANT:
-                for k in range(n_tasks):
-                    pressure[r, i] += task_hours[r, i, k] * shortfall[k]
         # churn and acquisition with Gaussian noise of binomial and Poisson size (fixed draws keep CRN)
         n = customers[r]
         lost = min(max(n * churn + np.sqrt(n * churn * (1.0 - churn)) * z[r, 0], 0.0), n)

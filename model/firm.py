@@ -80,11 +80,26 @@ def tool_hours(firm: FirmState) -> np.ndarray:
 
 def pay(firm: FirmState) -> None:
     """Payroll with employer contributions (the notice period shown apart); timers run down."""
-    loaded_salary = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
-    on_notice = firm.status == NOTICE
-    firm.ledger.spend("payroll", (loaded_salary * (firm.occupied & ~on_notice)).sum(1))
-    firm.ledger.spend("notice_pay", (loaded_salary * on_notice).sum(1))
-    firm.timer -= firm.status >= TRAINING
+    payroll, notice_pay = _pay(
+        firm.status, firm.timer, firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
+    )
+    firm.ledger.spend("payroll", payroll)
+    firm.ledger.spend("notice_pay", notice_pay)
+
+
+@compiled
+def _pay(status, timer, loaded_salary):
+    payroll = np.zeros(status.shape[0])
+    notice_pay = np.zeros(status.shape[0])
+    for r in range(status.shape[0]):
+        for i in range(status.shape[1]):
+            if status[r, i] == NOTICE:
+                notice_pay[r] += loaded_salary[i]
+            elif status[r, i] != VACANT:
+                payroll[r] += loaded_salary[i]
+            if status[r, i] >= TRAINING:  # training, redeployment and notice last a number of months
+                timer[r, i] -= 1.0
+    return payroll, notice_pay
 
 
 def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceReport:
@@ -159,24 +174,27 @@ def people_metrics(status, initial_staff, engagement, idle, hours, skill, catego
     weighted by paid hours), idle hours and paid hours by task category."""
     n_rows, n_slots, n_tasks = hours.shape
     out = np.zeros((6 + n_categories, n_rows))
+    per_task = np.empty(n_tasks)
     for r in range(n_rows):
-        at_work = engaged = skilled = 0.0
+        at_work = initial = training = engaged = idle_share = skilled = 0.0
+        per_task[:] = 0.0
         for i in range(n_slots):
-            out[1, r] += initial_staff[r, i]
+            initial += initial_staff[r, i]
             if status[r, i] == VACANT:
                 continue
             at_work += 1.0
-            out[2, r] += status[r, i] == TRAINING
+            training += status[r, i] == TRAINING
             engaged += engagement[r, i]
-            out[5, r] += idle[r, i]
+            idle_share += idle[r, i]
             for k in range(n_tasks):
-                out[6 + category[k], r] += hours[r, i, k]
+                per_task[k] += hours[r, i, k]
                 skilled += hours[r, i, k] * skill[r, i, k]
-        out[0, r] = at_work
+        out[0, r], out[1, r], out[2, r] = at_work, initial, training
         out[3, r] = engaged / max(at_work, 1.0)
-        paid = out[6:, r].sum()
-        out[4, r] = skilled / max(paid, 1e-12)
-        out[5:, r] *= hours_per_month
+        out[4, r] = skilled / max(per_task.sum(), 1e-12)
+        out[5, r] = idle_share * hours_per_month
+        for k in range(n_tasks):
+            out[6 + category[k], r] += per_task[k] * hours_per_month
     return out
 
 

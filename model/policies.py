@@ -135,8 +135,10 @@ class Reinvest(Policy):
 
     def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
         firm.reskilled |= succeeded
-        start = firm.scenario.learning.skill_after_training
-        np.maximum(firm.skill, start, out=firm.skill, where=succeeded[..., None] & (self.targets > 0))
+        people = np.nonzero(succeeded)
+        skill = firm.skill[people]
+        np.maximum(skill, firm.scenario.learning.skill_after_training, out=skill, where=self.targets > 0)
+        firm.skill[people] = skill
         firm.move_idle(succeeded, self.targets)
         firm.failed |= failed
         if self.params.on_failure == "lay_off":
@@ -222,20 +224,19 @@ def target_tasks(scenario: Scenario) -> set[str]:
 
 def advance_statuses(firm: FirmState, policy: Policy) -> None:
     """End trainings (success drawn from aptitude), move leavers from redeployment to notice, and out."""
+    if not ((firm.timer <= 0) & (firm.status >= TRAINING)).any():  # no timer has run out this month
+        return
     ended = (firm.status == TRAINING) & (firm.timer <= 0)
     if ended.any():
         success = firm.drawn("reskill") < reskilling_probability(firm)
         firm.status[ended] = WORKING
         policy.after_training(firm, ended & success, ended & ~success)
     to_notice = (firm.status == LEAVING) & (firm.timer <= 0)
-    firm.status[to_notice] = NOTICE
-    short = firm.tenure < 24  # France, L1234-1: one month of notice under two years of service, two beyond
-    notice = np.where(
-        short,
-        np.minimum(firm.rules["notice_months"], firm.rules["notice_months_under_2_years"]),
-        firm.rules["notice_months"],
-    )
-    firm.timer[to_notice] = notice[to_notice]
+    if to_notice.any():
+        firm.status[to_notice] = NOTICE
+        notice, under_2_years = firm.rules["notice_months"], firm.rules["notice_months_under_2_years"]
+        short = firm.tenure[to_notice] < 24  # France, L1234-1: one month of notice under two years of service
+        firm.timer[to_notice] = np.where(short, min(notice, under_2_years), notice)
     gone = (firm.status == NOTICE) & (firm.timer <= 0)
     if gone.any():
         pay = severance_eur(firm.salary_month, firm.tenure, firm.rules)

@@ -29,14 +29,16 @@ class Draws:
     aptitude: np.ndarray  # (R, N) initial staff, standard normal
     engagement: np.ndarray  # (R, N) initial staff, standard normal
     tenure: np.ndarray  # (R, N) initial staff, uniform
-    quit: np.ndarray  # (T, R, N) uniform; month first, so a month's slice is contiguous
-    hire: np.ndarray  # (T, R, N) uniform: vacancy filled this month
-    hire_aptitude: np.ndarray  # (T, R, N) standard normal
-    reskill: np.ndarray  # (T, R, N) uniform: training succeeds
-    customers: np.ndarray  # (T, R, 2) standard normal: churn, acquisition
-    project: np.ndarray  # (T, R) uniform: a finished project succeeds
+    quit: np.ndarray  # (R, T, N) uniform
+    hire: np.ndarray  # (R, T, N) uniform: vacancy filled this month
+    hire_aptitude: np.ndarray  # (R, T, N) standard normal
+    reskill: np.ndarray  # (R, T, N) uniform: training succeeds
+    customers: np.ndarray  # (R, T, 2) standard normal: churn, acquisition
+    project: np.ndarray  # (R, T) uniform: a finished project succeeds
 
-    INITIAL = ("aptitude", "engagement", "tenure")
+    def month(self, stream: str, month: int) -> np.ndarray:
+        """Month ``month`` of a stream for every replicate: (R, N), (R, 2) or (R,)."""
+        return getattr(self, stream)[:, month]
 
 
 def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence]:
@@ -45,21 +47,27 @@ def streams(seed: np.random.SeedSequence, n: int) -> list[np.random.SeedSequence
 
 
 def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Draws:
-    """Draw each replicate's numbers from its own seed, so a replicate's numbers never depend on its batch."""
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in Draws.__dataclass_fields__}
-    shape = (n_months, n_slots)
-    for seed in seeds:
+    """Draw each replicate's numbers from its own seed, so a replicate's numbers never depend on its batch
+    (written in place, replicate by replicate)."""
+    r, t, n = len(seeds), n_months, n_slots
+    d = Draws(
+        aptitude=np.empty((r, n)), engagement=np.empty((r, n)), tenure=np.empty((r, n)),
+        quit=np.empty((r, t, n), np.float32), hire=np.empty((r, t, n), np.float32),
+        hire_aptitude=np.empty((r, t, n), np.float32), reskill=np.empty((r, t, n), np.float32),
+        customers=np.empty((r, t, 2)), project=np.empty((r, t)),
+    )  # fmt: skip
+    for i, seed in enumerate(seeds):
         init, quits, hires, reskill, customers = (np.random.default_rng(s) for s in streams(seed, 5))
-        parts["aptitude"].append(init.standard_normal(n_slots))
-        parts["engagement"].append(init.standard_normal(n_slots))
-        parts["tenure"].append(init.random(n_slots))
-        parts["quit"].append(quits.random(shape, dtype=np.float32))
-        parts["hire"].append(hires.random(shape, dtype=np.float32))
-        parts["hire_aptitude"].append(hires.standard_normal(shape, dtype=np.float32))
-        parts["reskill"].append(reskill.random(shape, dtype=np.float32))
-        parts["customers"].append(customers.standard_normal((n_months, 2)))
-        parts["project"].append(customers.random(n_months))
-    return Draws(**{name: np.stack(values, axis=0 if name in Draws.INITIAL else 1) for name, values in parts.items()})
+        init.standard_normal(out=d.aptitude[i])
+        init.standard_normal(out=d.engagement[i])
+        init.random(out=d.tenure[i])
+        quits.random(out=d.quit[i], dtype=np.float32)
+        hires.random(out=d.hire[i], dtype=np.float32)
+        hires.standard_normal(out=d.hire_aptitude[i], dtype=np.float32)
+        reskill.random(out=d.reskill[i], dtype=np.float32)
+        customers.standard_normal(out=d.customers[i])
+        customers.random(out=d.project[i])
+    return d
 
 
 def repeat(rows: np.ndarray, copies: int) -> np.ndarray:
@@ -80,6 +88,13 @@ def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray) -> np.ndarray:
     return pool & (rank < np.minimum(np.maximum(count, 0), pool.sum(1))[:, None])
 
 
+class Clock:
+    __slots__ = ("month",)
+
+    def __init__(self):
+        self.month = 0
+
+
 class FirmState:
     """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month.
 
@@ -91,7 +106,7 @@ class FirmState:
     REPLICATE_STATE = (
         "status", "timer", "hours", "idle", "skill", "learning", "engagement_base", "engagement",
         "engagement_effective", "aptitude", "tenure", "backfill", "vacancy", "initial_staff", "reskilled",
-        "failed", "person", "next_person", "pressure", "survivor_penalty", "contact_loss", "customers", "cohort",
+        "failed", "person", "next_person", "pressure", "shortfall", "survivor_penalty", "contact_loss", "customers", "cohort",
         "project_progress", "back_office_hours_per_customer", "care_reference", "acquisition_base",
         "initial_task_hours",
     )  # fmt: skip
@@ -103,7 +118,7 @@ class FirmState:
         self.rules = scenario.jurisdiction_rules()
         self.tasks: TaskCatalogue = build_catalogue(scenario, target_tasks)
         self.schedule: AutomationSchedule = build_schedule(scenario, self.n_months)
-        self.month = 0
+        self._clock = Clock()  # the month, shared with the views of this firm
         self._init_posts(scenario)
         self.draws = draws  # one block of replicates' numbers ...
         self.copies = copies  # ... used by each of ``copies`` blocks of rows (one per policy)
@@ -114,11 +129,27 @@ class FirmState:
         dispersion = np.exp((t.engagement_beta * e.initial_sd) ** 2 / 2.0)
         self.quit_rate_per_month = monthly_rate(t.annual_quit_rate) / dispersion
 
+    @property
+    def month(self) -> int:
+        """The month being simulated (0-based)."""
+        return self._clock.month
+
+    @month.setter
+    def month(self, value: int) -> None:
+        self._clock.month = value
+
     def rows(self, block: slice) -> FirmState:
-        """A view of replicates ``block``: the same firm for the policy that runs on those rows. Policies must
-        change arrays in place (a view refuses to rebind them)."""
+        """A view of replicates ``block``: the same firm for the policy that runs on those rows, made once per
+        block. Arrays must change in place from then on (the view and the firm refuse to rebind them)."""
+        views = self.__dict__.setdefault("_views", {})
+        key = (block.start, block.stop)
+        if key not in views:
+            views[key] = self._view(block)
+        return views[key]
+
+    def _view(self, block: slice) -> FirmView:
         view = object.__new__(FirmView)
-        shared = {k: v for k, v in vars(self).items() if k not in self.REPLICATE_STATE}
+        shared = {k: v for k, v in vars(self).items() if k not in self.REPLICATE_STATE and k != "_views"}
         view.__dict__.update(shared)
         view.__dict__.update({name: getattr(self, name)[block] for name in self.REPLICATE_STATE if hasattr(self, name)})
         view.__dict__.update(
@@ -132,9 +163,26 @@ class FirmState:
         assert view.n_replicates == self.draws.aptitude.shape[0], "a view is one policy's block of rows"
         return view
 
+    SHARED = (*REPLICATE_STATE, "layoff_window", "events", "event_counts", "ledger")
+
+    def __setattr__(self, name: str, value) -> None:
+        if name in self.SHARED and self._views_exist() and self.__dict__.get(name) is not value:  # `x &= y` is allowed
+            raise AttributeError(f"a policy must change firm.{name} in place (firm.{name}[mask] = ...), not replace it")
+        super().__setattr__(name, value)
+
+    def _views_exist(self) -> bool:
+        return bool(self.__dict__.get("_views"))
+
+    def cached(self, key: str, make):
+        """A value derived from the scenario alone (e.g. a kernel's parameters), made once per firm."""
+        cache = self.__dict__.setdefault("_cache", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def drawn(self, stream: str) -> np.ndarray:
         """This month's numbers of a stream (``quit``, ``hire``, ...), for every block of rows."""
-        return repeat(getattr(self.draws, stream)[self.month], self.copies)
+        return repeat(self.draws.month(stream, self.month), self.copies)
 
     # -- initial state ---------------------------------------------------------------------------------------
 
@@ -218,11 +266,10 @@ class FirmState:
             idle.shape
         )
 
-    def care_portfolio(self) -> np.ndarray:
+    def care_portfolio(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """(R, N) share of the customers each person looks after: their share of customer-care hours at work."""
-        care = self.hours_on(self.tasks.in_channel("customer_care").astype(float)) * self.at_work
-        total = care.sum(1, keepdims=True)
-        return np.divide(care, total, out=np.zeros_like(care), where=total > 0)
+        care = self.tasks.in_channel("customer_care").astype(float)
+        return care_portfolio(self.hours[rows], self.status[rows], care)
 
     def performance(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
@@ -292,12 +339,10 @@ class FirmState:
 
     def move_idle(self, mask: np.ndarray, targets: np.ndarray) -> None:
         """Move the idle hours of ``mask`` onto tasks in proportions ``targets`` (K,)."""
-        if not mask.any():
-            return
-        moved = self.idle * mask
-        self.hours += moved[..., None] * targets
-        self.idle -= moved
-        self.learning |= mask
+        people = np.nonzero(mask)
+        self.hours[people] += self.idle[people][:, None] * targets
+        self.idle[people] = 0.0
+        self.learning[people] = True
 
     def absorb(self, leavers: np.ndarray) -> None:
         """Hand the leavers' remaining tasks to colleagues at work.
@@ -355,8 +400,9 @@ class FirmState:
 
     def lose_contacts(self, leavers: np.ndarray) -> None:
         """Customers whose contact stops working lose continuity (their share of the care portfolio)."""
-        lost = (self.care_portfolio() * leavers).sum(1)
-        np.minimum(self.contact_loss + lost, 1.0, out=self.contact_loss)
+        rows = np.nonzero(leavers.any(1))[0]
+        lost = (self.care_portfolio(rows) * leavers[rows]).sum(1)
+        self.contact_loss[rows] = np.minimum(self.contact_loss[rows] + lost, 1.0)
 
     def vacate(self, leavers: np.ndarray) -> None:
         """Leavers are gone, with their customers' continuity: posts to refill become vacancies, posts not
@@ -395,25 +441,50 @@ def performance(hours: np.ndarray, skill: np.ndarray, tenure: np.ndarray, ramp_m
 
 
 @compiled
-def routine_share(hours: np.ndarray, idle: np.ndarray, routine: np.ndarray) -> np.ndarray:
-    """(R, N) share of each post's busy (non-idle) hours spent on ``routine`` (K,) tasks."""
+def care_portfolio(hours: np.ndarray, status: np.ndarray, care: np.ndarray) -> np.ndarray:
+    """(R, N) each person's share of the customer-care hours of the people at work (``care``: (K,) 0/1)."""
     n_rows, n_slots, n_tasks = hours.shape
     out = np.zeros((n_rows, n_slots))
     for r in range(n_rows):
         for i in range(n_slots):
-            busy = 1.0 - idle[r, i]
-            if busy > 1e-12:
+            if status[r, i] != VACANT:
                 for k in range(n_tasks):
-                    out[r, i] += hours[r, i, k] * routine[k]
-                out[r, i] /= busy
+                    out[r, i] += hours[r, i, k] * care[k]
+        total = out[r].sum()
+        if total > 0:
+            out[r] /= total
     return out
+
+
+@compiled
+def routine_share(hours: np.ndarray, idle: np.ndarray, routine: np.ndarray) -> np.ndarray:
+    """(R, N) share of each post's busy (non-idle) hours spent on ``routine`` (K,) tasks."""
+    n_rows, n_slots, _ = hours.shape
+    out = np.zeros((n_rows, n_slots))
+    for r in range(n_rows):
+        for i in range(n_slots):
+            out[r, i] = routine_share_of(hours[r, i], idle[r, i], routine)
+    return out
+
+
+@compiled
+def routine_share_of(hours: np.ndarray, idle: float, routine: np.ndarray) -> float:
+    """The routine share of one post's busy hours (``hours``: (K,))."""
+    busy = 1.0 - idle
+    return weighted_sum(hours, routine) / busy if busy > 1e-12 else 0.0
+
+
+@compiled
+def weighted_sum(values: np.ndarray, weights: np.ndarray) -> float:
+    """The sum of values times weights over one post's tasks (a loop: no temporary array)."""
+    total = 0.0
+    for k in range(values.shape[0]):
+        total += values[k] * weights[k]
+    return total
 
 
 class FirmView(FirmState):
     """Some rows of a FirmState (``FirmState.rows``): arrays are shared, so they may only change in place."""
 
-    def __setattr__(self, name: str, value) -> None:
-        shared = name in FirmState.REPLICATE_STATE or name in ("layoff_window", "events", "event_counts", "ledger")
-        if shared and self.__dict__.get(name) is not value:  # `x &= y` rebinds to the same array: allowed
-            raise AttributeError(f"a policy must change firm.{name} in place (firm.{name}[mask] = ...), not replace it")
-        super().__setattr__(name, value)
+    def _views_exist(self) -> bool:
+        return True

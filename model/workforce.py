@@ -6,11 +6,14 @@ Productive hours, learning, engagement and quits are computed for every slot of 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import mesa
 import numpy as np
 
 from model.compiled import compiled
-from model.state import STATUS_NAMES, VACANT, FirmState, performance, ramp, routine_share
+from model.scenario import Engagement
+from model.state import STATUS_NAMES, VACANT, FirmState, performance, ramp, routine_share_of, weighted_sum
 
 
 class Employee(mesa.Agent):
@@ -132,49 +135,64 @@ def _learn(learning, skill, hours, status, aptitude, learning_months, aptitude_s
             learning[r, i] = not settled
 
 
+class EngagementParams(NamedTuple):
+    """The engagement parameters a compiled kernel reads (``p.growth_bonus``)."""
+
+    growth_bonus: float
+    routine_weight: float
+    idle_weight: float
+    workload_weight: float
+    failure_penalty: float
+    relaxation_months: float
+    best_performers_first: float
+    survivor_decay: float  # monthly factor: 0.5 ** (1 / survivor_half_life_months)
+
+    @classmethod
+    def of(cls, e: Engagement) -> EngagementParams:
+        values = e.model_dump() | {"survivor_decay": 0.5 ** (1.0 / e.survivor_half_life_months)}
+        return cls(**{name: float(values[name]) for name in cls._fields})
+
+
 def update_engagement(firm: FirmState) -> None:
     """Engagement relaxes toward a target set by job content, idle time, workload, growth and failure;
     a decaying survivor penalty (after layoffs) is subtracted, larger for better performers (the tilt is
-    skipped below a penalty of 1e-4, where it changes nothing visible)."""
-    e = firm.scenario.engagement
-    weights = np.array(
-        [e.growth_bonus, e.routine_weight, e.idle_weight, e.workload_weight, e.failure_penalty, e.relaxation_months,
-         e.best_performers_first, 0.5 ** (1.0 / e.survivor_half_life_months)]
-    )  # fmt: skip
+    skipped below a penalty of 1e-4, where it changes nothing visible). Workload pressure is each person's
+    hours on required tasks short of hands, weighted by how short (``firm.shortfall``, from ``serve``)."""
     _update_engagement(
-        firm.engagement, firm.engagement_effective, firm.survivor_penalty, firm.engagement_base, firm.reskilled,
-        firm.failed, firm.pressure, firm.idle, firm.hours, firm.skill, firm.status, firm.tenure, firm.ramp_months,
-        firm.routine_reference, firm.tasks.in_category("routine").astype(float), weights,
+        firm.engagement, firm.engagement_effective, firm.survivor_penalty, firm.pressure, firm.engagement_base,
+        firm.reskilled, firm.failed, firm.idle, firm.hours, firm.skill, firm.status, firm.tenure, firm.ramp_months,
+        firm.routine_reference, firm.tasks.in_category("routine").astype(float), firm.shortfall,
+        firm.cached("engagement", lambda: EngagementParams.of(firm.scenario.engagement)),
     )  # fmt: skip
 
 
 @compiled
 def _update_engagement(
-    engagement, effective, penalty, base, reskilled, failed, pressure, idle, hours, skill, status, tenure,
-    ramp_months, routine_reference, routine, weights,
+    engagement, effective, penalty, pressure, base, reskilled, failed, idle, hours, skill, status, tenure,
+    ramp_months, routine_reference, routine, shortfall, p,
 ):  # fmt: skip
-    growth, routine_weight, idle_weight, workload_weight, failure_penalty, relaxation, best_first, decay = weights
-    share = routine_share(hours, idle, routine)
     for r in range(engagement.shape[0]):
         for i in range(engagement.shape[1]):
+            pressure[r, i] = weighted_sum(hours[r, i], shortfall[r]) if status[r, i] != VACANT else 0.0
             target = (
                 base[r, i]
-                + growth * reskilled[r, i]
-                - routine_weight * (share[r, i] - routine_reference[i])
-                - idle_weight * idle[r, i]
-                - workload_weight * pressure[r, i]
-                - failure_penalty * failed[r, i]
+                + p.growth_bonus * reskilled[r, i]
+                - p.routine_weight * (routine_share_of(hours[r, i], idle[r, i], routine) - routine_reference[i])
+                - p.idle_weight * idle[r, i]
+                - p.workload_weight * pressure[r, i]
+                - p.failure_penalty * failed[r, i]
             )
-            engagement[r, i] = min(max(engagement[r, i] + (target - engagement[r, i]) / relaxation, 0.0), 1.0)
+            engagement[r, i] += (target - engagement[r, i]) / p.relaxation_months
+            engagement[r, i] = min(max(engagement[r, i], 0.0), 1.0)
             effective[r, i] = engagement[r, i] - penalty[r]
         if penalty[r] > 1e-4:
-            tilt = best_first * _performance_z(
+            tilt = p.best_performers_first * _performance_z(
                 hours[r : r + 1], skill[r : r + 1], tenure[r : r + 1], ramp_months, status[r]
             )
             effective[r] -= penalty[r] * tilt
         for i in range(engagement.shape[1]):
             effective[r, i] = min(max(effective[r, i], 0.0), 1.0)
-        penalty[r] *= decay
+        penalty[r] *= p.survivor_decay
 
 
 @compiled
