@@ -398,24 +398,17 @@ class FirmState:
 
     # -- events shared by mechanisms ---------------------------------------------------------------------------
 
-    def lose_contacts(self, leavers: np.ndarray) -> None:
-        """Customers whose contact stops working lose continuity (their share of the care portfolio)."""
-        rows = np.nonzero(leavers.any(1))[0]
-        lost = (self.care_portfolio(rows) * leavers[rows]).sum(1)
-        self.contact_loss[rows] = np.minimum(self.contact_loss[rows] + lost, 1.0)
-
     def vacate(self, leavers: np.ndarray) -> None:
-        """Leavers are gone, with their customers' continuity: posts to refill become vacancies, posts not
-        refilled hand their work on."""
-        self.lose_contacts(leavers)
+        """Leavers are gone, with their customers' continuity (their share of the care portfolio): posts to
+        refill become vacancies, posts not refilled hand their work on."""
+        care = self.tasks.in_channel("customer_care").astype(float)
+        lose_contacts(leavers, self.hours, self.status, care, self.contact_loss)
         closed = leavers & ~self.backfill
-        self.absorb(closed)
-        self.hours[closed] = 0.0
-        self.idle[closed] = 0.0
-        self.status[leavers] = VACANT
-        self.vacancy |= leavers & self.backfill
-        self.initial_staff &= ~leavers
-        self.events["exits"] += leavers.sum(1)
+        if closed.any():
+            self.absorb(closed)
+            self.hours[closed] = 0.0
+            self.idle[closed] = 0.0
+        leave(leavers, self.backfill, self.status, self.vacancy, self.initial_staff, self.events["exits"])
 
 
 @compiled
@@ -443,17 +436,42 @@ def performance(hours: np.ndarray, skill: np.ndarray, tenure: np.ndarray, ramp_m
 @compiled
 def care_portfolio(hours: np.ndarray, status: np.ndarray, care: np.ndarray) -> np.ndarray:
     """(R, N) each person's share of the customer-care hours of the people at work (``care``: (K,) 0/1)."""
-    n_rows, n_slots, n_tasks = hours.shape
-    out = np.zeros((n_rows, n_slots))
-    for r in range(n_rows):
-        for i in range(n_slots):
-            if status[r, i] != VACANT:
-                for k in range(n_tasks):
-                    out[r, i] += hours[r, i, k] * care[k]
-        total = out[r].sum()
-        if total > 0:
-            out[r] /= total
+    out = np.zeros(status.shape)
+    for r in range(status.shape[0]):
+        out[r] = care_shares(hours[r], status[r], care)
     return out
+
+
+@compiled
+def care_shares(hours: np.ndarray, status: np.ndarray, care: np.ndarray) -> np.ndarray:
+    """(N,) the care portfolio of one replicate."""
+    shares = np.zeros(status.shape[0])
+    for i in range(status.shape[0]):
+        if status[i] != VACANT:
+            shares[i] = weighted_sum(hours[i], care)
+    total = shares.sum()
+    return shares / total if total > 0 else shares
+
+
+@compiled
+def lose_contacts(leavers: np.ndarray, hours: np.ndarray, status: np.ndarray, care: np.ndarray, contact_loss):
+    """Add the leavers' shares of the care portfolio to each replicate's contact loss (at most 1)."""
+    for r in range(leavers.shape[0]):
+        if leavers[r].any():
+            lost = (care_shares(hours[r], status[r], care) * leavers[r]).sum()
+            contact_loss[r] = min(contact_loss[r] + lost, 1.0)
+
+
+@compiled
+def leave(leavers, backfill, status, vacancy, initial_staff, exits):
+    """Leavers' posts become vacant: open vacancies where the post is refilled; exits counted."""
+    for r in range(leavers.shape[0]):
+        for i in range(leavers.shape[1]):
+            if leavers[r, i]:
+                status[r, i] = VACANT
+                vacancy[r, i] |= backfill[r, i]
+                initial_staff[r, i] = False
+                exits[r] += 1.0
 
 
 @compiled
