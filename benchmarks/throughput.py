@@ -102,7 +102,7 @@ def scaling() -> list[dict]:
     for years in (5, 10, 20):
         rows.append({"vary": "years", **in_child([f"levers.years={years}"], 200)})
     for jobs in (1, 2):  # 800 replicates = 4 fixed blocks of 200, shared between the workers
-        rows.append({"vary": "workers", **in_child(firm_of(100), 800, jobs)})
+        rows.append({"vary": "workers", **in_child(firm_of(500), 800, jobs)})
     return rows
 
 
