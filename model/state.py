@@ -200,7 +200,8 @@ class FirmState:
         self.salary_month = np.array([r.salary_eur_per_year / 12.0 for r in roles])[self.role]
         self.role_skill = np.array([r.skill for r in roles])[self.role]
         self.ramp_months = np.array([r.ramp_up_months for r in roles])[self.role]
-        self.routine_reference = self.routine_share(base[self.role], np.zeros(self.n_slots))  # (N,)
+        routine = self.tasks.in_category("routine").astype(float)
+        self.routine_reference = routine_share(base[self.role][None], np.zeros((1, self.n_slots)), routine)[0]  # (N,)
 
     def _init_people(self, scenario: Scenario) -> None:
         d = self.draws
@@ -250,21 +251,6 @@ class FirmState:
     def staying(self) -> np.ndarray:
         """Employees not on their way out: they can quit, and they take over leavers' work."""
         return (self.status == WORKING) | (self.status == TRAINING)
-
-    def hours_on(self, weights: np.ndarray, hours: np.ndarray | None = None) -> np.ndarray:
-        """(R, N) share of each post's hours on tasks, weighted by ``weights`` (K,) or (R, K)."""
-        hours = self.hours if hours is None else hours
-        if weights.ndim == 1:
-            return hours @ weights
-        return np.matmul(hours, weights[..., None])[..., 0]
-
-    def routine_share(self, hours: np.ndarray | None = None, idle: np.ndarray | None = None) -> np.ndarray:
-        """Routine share of each employee's busy (non-idle) hours."""
-        hours, idle = (self.hours, self.idle) if hours is None else (hours, idle)
-        routine = self.tasks.in_category("routine").astype(float)
-        return routine_share(hours.reshape(-1, *hours.shape[-2:]), idle.reshape(-1, idle.shape[-1]), routine).reshape(
-            idle.shape
-        )
 
     def care_portfolio(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """(R, N) share of the customers each person looks after: their share of customer-care hours at work."""
