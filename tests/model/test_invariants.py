@@ -64,3 +64,16 @@ def test_a_policy_cannot_replace_shared_arrays():
     assert firm.hours[0, 0, 0] == 0.25
     with pytest.raises(AttributeError, match="in place"):
         view.hours = view.hours * 0
+    with pytest.raises(AttributeError, match="in place"):  # nor may the firm, once a view shares its arrays
+        firm.customers = firm.customers + 1.0
+
+
+def test_a_view_is_made_once_per_block_and_follows_the_month():
+    scenario = build(scenario_data("assistant"), policies=ALL_POLICIES)
+    policies = [make_policy(scenario, name) for name in ("status_quo", "cost_cutting")]
+    firm = build_firm(scenario, policies, draws_for(scenario, seeds(4)))
+    view = firm.rows(slice(4, 8))
+    assert firm.rows(slice(4, 8)) is view
+    firm.month = 7
+    assert view.month == 7
+    np.testing.assert_array_equal(view.drawn("quit"), firm.drawn("quit")[4:8])
