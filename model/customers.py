@@ -37,7 +37,6 @@ def init_customers(firm: FirmState, initial_hours: np.ndarray) -> None:
     """
     c = firm.scenario.customers
     r = firm.n_replicates
-    firm.customer_params = CustomerParams.of(c)
     firm.customers = np.full(r, c.initial)
     firm.cohort = np.full(r, c.initial)
     firm.project_progress = np.zeros(r)
@@ -89,7 +88,7 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
         firm.back_office_hours_per_customer, firm.care_reference, firm.acquisition_base,
         firm.schedule.automated[firm.month + 1], t.demand_per_customer, t.demand_fixed, t.demand_scale, t.channel,
         t.value_per_hour, firm.drawn("customers"), firm.drawn("project"),
-        firm.customer_params, firm.scenario.levers.customer_sensitivity_scale,
+        firm.cached("customers", lambda: CustomerParams.of(c)), firm.scenario.levers.customer_sensitivity_scale,
     )  # fmt: skip
     revenue, analysis_margin, direct_value, project_gains, errors, uncovered, quality, churn = flows
     ledger = firm.ledger

@@ -26,7 +26,7 @@ from model.customers import ServiceReport, init_customers, serve
 from model.labour_market import fill_vacancies
 from model.policies import Manager, Policy, make_policy, manage, target_tasks
 from model.scenario import CATEGORIES, Scenario, load_scenario, with_levers
-from model.state import NOTICE, TRAINING, VACANT, Draws, FirmState, draws_for, streams
+from model.state import EVENTS, NOTICE, TRAINING, VACANT, Draws, FirmState, draws_for, streams
 from model.workforce import Employee, age, effective_hours, learn, resign, update_engagement
 
 DEFAULT_SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "assistant.toml"
@@ -120,6 +120,7 @@ def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceR
 
 PEOPLE_METRICS = ("headcount", "initial_staff", "in_training", "engagement", "skill_index", "hours_idle",
                   *(f"hours_{c}" for c in CATEGORIES))  # fmt: skip
+EVENT_METRICS = ("hires", "quits", "layoffs")
 STATE_METRICS = ("customers", "contact_loss", "cash")
 REPORT_METRICS = ("churn", "service_quality", "uncovered_share")
 
@@ -134,9 +135,10 @@ class Recorder:
             group: np.array([MONTHLY_METRICS.index(name) for name in names])
             for group, names in [
                 ("people", PEOPLE_METRICS), ("books", (*REVENUE_CHANNELS, *COST_CATEGORIES)),
-                ("events", ("hires", "quits", "layoffs")), ("state", STATE_METRICS), ("report", REPORT_METRICS),
+                ("events", EVENT_METRICS), ("state", STATE_METRICS), ("report", REPORT_METRICS),
             ]
         }  # fmt: skip
+        self.events = [EVENTS.index(name) for name in EVENT_METRICS]
         self.discount = discount_factors(firm.scenario.levers.discount_rate, firm.n_months)
         self.initial_customers = firm.scenario.customers.initial
 
@@ -161,7 +163,7 @@ class Recorder:
             firm.tasks.category, len(CATEGORIES), firm.hours_per_month,
         )  # fmt: skip
         month[self.rows["books"]] = firm.ledger.book
-        month[self.rows["events"]] = firm.event_counts[:3]
+        month[self.rows["events"]] = firm.event_counts[self.events]
         month[self.rows["state"]] = firm.customers, firm.contact_loss, firm.ledger.cash
         month[self.rows["report"]] = report.churn, report.quality, report.uncovered_share
         self.by_month["customer_retention"][firm.month] = firm.cohort / self.initial_customers

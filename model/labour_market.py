@@ -18,7 +18,7 @@ def fill_vacancies(firm: FirmState) -> None:
         firm.vacancy, firm.drawn("hire"), firm.drawn("hire_aptitude"), 1.0 / market.time_to_fill_months,
         firm.status, firm.tenure, firm.aptitude, firm.engagement_base, firm.engagement, firm.engagement_effective,
         firm.skill, firm.hours, firm.role_hours[firm.role] > 0, firm.role_skill,
-        firm.scenario.learning.skill_after_training, firm.learning, firm.reskilled, firm.failed, firm.pressure,
+        firm.scenario.learning.skill_after_training, firm.learning, firm.reskilled, firm.failed,
         firm.person, firm.next_person, firm.salary_month * 12.0 * market.hiring_cost_share,
         firm.scenario.engagement.initial_mean,
     )  # fmt: skip
@@ -29,7 +29,7 @@ def fill_vacancies(firm: FirmState) -> None:
 @compiled
 def _fill_vacancies(
     vacancy, draw, aptitude_draw, fill_probability, status, tenure, aptitude, engagement_base, engagement,
-    effective, skill, hours, role_tasks, role_skill, skill_after_training, learning, reskilled, failed, pressure,
+    effective, skill, hours, role_tasks, role_skill, skill_after_training, learning, reskilled, failed,
     person, next_person, hiring_cost, initial_engagement,
 ):  # fmt: skip
     """Fill vacancies in place; returns (hires, hiring cost) per replicate. New people get the replicate's next
@@ -53,7 +53,6 @@ def _fill_vacancies(
                     skill[r, i, k] = skill_after_training if hours[r, i, k] > 0 else 0.0
             learning[r, i] = True
             reskilled[r, i] = failed[r, i] = False
-            pressure[r, i] = 0.0
             person[r, i] = next_person[r]
             next_person[r] += 1
             hires[r] += 1.0

@@ -89,6 +89,8 @@ def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray) -> np.ndarray:
 
 
 class Clock:
+    """The month a firm is in, one object shared by the firm and its views."""
+
     __slots__ = ("month",)
 
     def __init__(self):
@@ -106,7 +108,7 @@ class FirmState:
     REPLICATE_STATE = (
         "status", "timer", "hours", "idle", "skill", "learning", "engagement_base", "engagement",
         "engagement_effective", "aptitude", "tenure", "backfill", "vacancy", "initial_staff", "reskilled",
-        "failed", "person", "next_person", "pressure", "shortfall", "survivor_penalty", "contact_loss", "customers", "cohort",
+        "failed", "person", "next_person", "shortfall", "survivor_penalty", "contact_loss", "customers", "cohort",
         "project_progress", "back_office_hours_per_customer", "care_reference", "acquisition_base",
         "initial_task_hours",
     )  # fmt: skip
@@ -229,7 +231,6 @@ class FirmState:
         self.failed = np.zeros(shape, dtype=bool)
         self.person = np.broadcast_to(np.arange(self.n_slots), shape).copy()
         self.next_person = np.full(self.n_replicates, self.n_slots)
-        self.pressure = np.zeros(shape)
         self.survivor_penalty = np.zeros(self.n_replicates)
         self.layoff_window = np.zeros((12, self.n_replicates))  # share of staff laid off, by month of the year
         self.contact_loss = np.zeros(self.n_replicates)
@@ -252,14 +253,13 @@ class FirmState:
         """Employees not on their way out: they can quit, and they take over leavers' work."""
         return (self.status == WORKING) | (self.status == TRAINING)
 
-    def care_portfolio(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    def care_portfolio(self) -> np.ndarray:
         """(R, N) share of the customers each person looks after: their share of customer-care hours at work."""
-        care = self.tasks.in_channel("customer_care").astype(float)
-        return care_portfolio(self.hours[rows], self.status[rows], care)
+        return care_portfolio(self.hours, self.status, self.tasks.in_channel("customer_care").astype(float))
 
-    def performance(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+    def performance(self) -> np.ndarray:
         """Skill on one's own tasks, weighted by hours, times ramp-up: the basis of 'best performers'."""
-        return performance(self.hours[rows], self.skill[rows], self.tenure[rows], self.ramp_months)
+        return performance(self.hours, self.skill, self.tenure, self.ramp_months)
 
     def freed_by_tool(self) -> np.ndarray:
         """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it

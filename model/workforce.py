@@ -74,11 +74,10 @@ def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0) -> np.nda
     """(R, K) productive hours per task: the sum over employees i of
     H * h_ik * available_i * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k (times ``weight_i``)."""
     e = firm.scenario.engagement
-    weights = np.broadcast_to(np.asarray(weight, dtype=float), (firm.n_slots,))
     scale = 0.5 * firm.hours_per_month * firm.schedule.augmentation[firm.month]
     return _effective_hours(
         firm.status, firm.tenure, firm.ramp_months, firm.engagement_effective, firm.hours, firm.skill,
-        np.ascontiguousarray(weights), scale, e.productivity_slope, e.reference,
+        np.ones(firm.n_slots) * weight, scale, e.productivity_slope, e.reference,
     )  # fmt: skip
 
 
@@ -159,7 +158,7 @@ def update_engagement(firm: FirmState) -> None:
     skipped below a penalty of 1e-4, where it changes nothing visible). Workload pressure is each person's
     hours on required tasks short of hands, weighted by how short (``firm.shortfall``, from ``serve``)."""
     _update_engagement(
-        firm.engagement, firm.engagement_effective, firm.survivor_penalty, firm.pressure, firm.engagement_base,
+        firm.engagement, firm.engagement_effective, firm.survivor_penalty, firm.engagement_base,
         firm.reskilled, firm.failed, firm.idle, firm.hours, firm.skill, firm.status, firm.tenure, firm.ramp_months,
         firm.routine_reference, firm.tasks.in_category("routine").astype(float), firm.shortfall,
         firm.cached("engagement", lambda: EngagementParams.of(firm.scenario.engagement)),
@@ -168,18 +167,18 @@ def update_engagement(firm: FirmState) -> None:
 
 @compiled
 def _update_engagement(
-    engagement, effective, penalty, pressure, base, reskilled, failed, idle, hours, skill, status, tenure,
+    engagement, effective, penalty, base, reskilled, failed, idle, hours, skill, status, tenure,
     ramp_months, routine_reference, routine, shortfall, p,
 ):  # fmt: skip
     for r in range(engagement.shape[0]):
         for i in range(engagement.shape[1]):
-            pressure[r, i] = weighted_sum(hours[r, i], shortfall[r]) if status[r, i] != VACANT else 0.0
+            pressure = weighted_sum(hours[r, i], shortfall[r]) if status[r, i] != VACANT else 0.0
             target = (
                 base[r, i]
                 + p.growth_bonus * reskilled[r, i]
                 - p.routine_weight * (routine_share_of(hours[r, i], idle[r, i], routine) - routine_reference[i])
                 - p.idle_weight * idle[r, i]
-                - p.workload_weight * pressure[r, i]
+                - p.workload_weight * pressure
                 - p.failure_penalty * failed[r, i]
             )
             engagement[r, i] += (target - engagement[r, i]) / p.relaxation_months
