@@ -21,10 +21,11 @@ QUANTILES = (5, 25, 50, 75, 95)
 # Waterfall channel -> (outcome totals, sign): costs enter negated (their effect on profit).
 WATERFALL_CHANNELS: dict[str, tuple[tuple[str, ...], int]] = {
     "salaries": (("total_payroll",), -1),
-    "severance": (("total_notice_pay", "total_severance"), -1),
+    "severance": (("total_notice_pay", "total_severance", "total_redeployment"), -1),
     "training": (("total_training",), -1),
     "hiring": (("total_hiring",), -1),
     "errors": (("total_errors",), -1),
+    "contractors": (("total_contractors",), -1),
     "customer_revenue": (("total_customer_revenue",), 1),
     "cost_of_sales": (("total_cost_of_sales",), -1),
     "new_work": (("total_analysis_margin", "total_project_gains", "total_direct_value"), 1),

@@ -67,10 +67,11 @@ LEVER_LABELS = {
 # Waterfall channels of a paired difference (see charts.data.WATERFALL_CHANNELS).
 CHANNEL_LABELS = {
     "salaries": {"en": "Salaries", "fr": "Salaires"},
-    "severance": {"en": "Severance and notice", "fr": "Indemnités et préavis"},
+    "severance": {"en": "Severance, notice, redeployment", "fr": "Indemnités, préavis, reclassement"},
     "training": {"en": "Training", "fr": "Formation"},
     "hiring": {"en": "Turnover (hiring)", "fr": "Turnover (recrutement)"},
     "errors": {"en": "Errors (undone work)", "fr": "Erreurs (travail non fait)"},
+    "contractors": {"en": "Bought-in work", "fr": "Travail sous-traité"},
     "customer_revenue": {"en": "Customer revenue", "fr": "Chiffre d'affaires clients"},
     "cost_of_sales": {"en": "Cost of sales", "fr": "Coût des ventes"},
     "new_work": {"en": "New-work value", "fr": "Valeur du nouveau travail"},
