@@ -402,7 +402,7 @@ def difference_figure(
     diff = data.paired_difference(results, a, b, "npv")
     pair = data.pair_summary(results, a, b)
     words = {"a": style.label(a), "b": style.label(b)}
-    lo, hi = pair["npv_diff"]["ci95"]
+    lo, hi = pair["npv_diff"]["ci95"] or (diff.mean(), diff.mean())  # one replicate: no interval
     title = t("difference_title", lang, p=percent(pair["p_a_beats_b"], lang), **style.phrases(a, b))
     subtitle = t(
         "difference_subtitle", lang, n=len(diff), mean=money_short(diff.mean(), lang, sign=True),

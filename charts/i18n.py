@@ -397,8 +397,10 @@ def money_k(x: float, lang: str, sign: bool = False) -> str:
     return f"{text}k EUR" if lang == "en" else f"{text}{NNBSP}k{NNBSP}EUR"
 
 
-def percent(share: float, lang: str, decimals: int = 0) -> str:
-    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr)."""
+def percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr); ``n/a`` when there is none (too few replicates)."""
+    if share is None:
+        return "n/a"
     text = number(100 * share, lang, decimals)
     return f"{text}%" if lang == "en" else f"{text}{NNBSP}%"
 

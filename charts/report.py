@@ -145,7 +145,11 @@ def headline_cards(results: Results, lang: str) -> str:
         summary = data.pair_summary(results, a, b)
         diff = summary["npv_diff"]
         names = {"a": policy_label(a, lang, True), "b": policy_label(b, lang, True)}
-        ci = t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
+        ci = (
+            t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
+            if diff["ci95"]
+            else "n/a"
+        )
         cards += [
             card(money_short(diff["mean"], lang, sign=True), f"{t('r_npv_diff', lang, **names)} · {ci}"),
             card(percent(summary["p_a_beats_b"], lang), t("r_p_beats", lang, **names)),
@@ -202,6 +206,8 @@ def summary_table(results: Results, lang: str) -> str:
 
 
 def stat_text(stat: dict, key: str, lang: str) -> str:
+    if stat["ci95"] is None:  # one replicate
+        return f"{metric_value(key, stat['mean'], lang)} [n/a]"
     lo, hi = stat["ci95"]
     return f"{metric_value(key, stat['mean'], lang)} [{metric_value(key, lo, lang)}; {metric_value(key, hi, lang)}]"
 

@@ -24,8 +24,14 @@ def fmt(x: float, kind: str) -> str:
 
 
 def cell(stat: dict, kind: str) -> str:
+    if stat["ci95"] is None:  # one replicate: no interval
+        return f"{fmt(stat['mean'], kind)} [n/a]"
     lo, hi = stat["ci95"]
     return f"{fmt(stat['mean'], kind)} [{fmt(lo, kind)}, {fmt(hi, kind)}]"
+
+
+def probability(p: float | None) -> str:
+    return "n/a (too few replicates)" if p is None else f"{100 * p:.0f} %"
 
 
 def format_summary(summary: dict) -> str:
@@ -48,7 +54,7 @@ def format_summary(summary: dict) -> str:
             "",
             f"{pair['a']} vs {pair['b']} (paired, common random numbers):",
             f"  NPV difference      {cell(pair['npv_diff'], 'eur')}",
-            f"  P({pair['a']} beats {pair['b']})  {100 * pair['p_a_beats_b']:.0f} %",
+            f"  P({pair['a']} beats {pair['b']})  {probability(pair['p_a_beats_b'])}",
             f"  crossover           {when} (median where it happens; never in {100 * cross['share_never']:.0f} % of replicates)",
         ]
     return "\n".join(out)
