@@ -246,3 +246,15 @@ def test_ties_are_broken_by_drawn_keys_not_by_the_order_of_slots():
     chosen = pick(np.ones(4000, int), score, np.ones((4000, 2), bool), rng.random((4000, 2)))
     share_first = chosen[:, 0].mean()
     assert chosen.sum(1).max() == 1 and abs(share_first - 0.5) < 0.03  # binomial sd 0.008
+
+
+def test_hours_sent_back_to_required_work_return_once_it_has_hands_to_spare():
+    firm, _ = firm_of(tiny_firm(**{"automation.waves": [wave(removed_share={"entry": 0.5})]}), "reinvest")
+    firm.hours[:, 0] = [0.0, 0.0, 1.0]
+    firm.required_gap[:, 0] = 30.0
+    actions.send_back_to_required(firm, np.ones(firm.n_replicates, bool), np.array([False, False, True]))
+    firm.required_gap[:, 0] = -15.0  # a hire has arrived: 15 h to spare on entry
+    actions.return_lent_hours(firm)
+    np.testing.assert_allclose(firm.hours[:, 0], [[0.1, 0.0, 0.8]] * 4)
+    np.testing.assert_allclose(firm.idle[:, 0], 0.1)  # back as idle time, for the policy to place again
+    np.testing.assert_allclose(firm.lent[:, 0, 0], 0.1)
