@@ -18,6 +18,7 @@ from model.scenario import Scenario, identifier, uncertain_space
 
 BOXES_FILE = "boxes.json"
 THRESHOLD = 0.8  # the density a box must reach
+MAX_DIMENSIONS = 3
 
 
 def ema_parameters(scenario: Scenario) -> list:
@@ -41,17 +42,16 @@ class Box:
 
     winner: str
     loser: str
-    limits: dict[str, list[float]]  # identifier -> [low, high]
+    limits: dict[str, list[float]]  # identifier -> [low, high] of each restricted parameter
+    conditions: list[str]  # the same as text: "reskilling_success > 0.45"
     coverage: float
     density: float
     runs: int  # runs in the box
 
-    def describe(self, ranges: dict[str, list[float]]) -> str:
+    def describe(self) -> str:
         """E.g. "reinvest wins in 90 % of runs when reskilling_success > 0.45 and ..."."""
-        where = " and ".join(_condition(name, *lims, *ranges[name]) for name, lims in self.limits.items())
-        return f"{self.winner} wins in {100 * self.density:.0f} % of runs " + (
-            f"when {where}" if where else "everywhere"
-        )
+        where = " and ".join(self.conditions)
+        return f"{self.winner} wins in {100 * self.density:.0f} % of runs " + (f"when {where}" if where else "anywhere")
 
 
 def _condition(name: str, low: float, high: float, full_low: float, full_high: float) -> str:
@@ -63,22 +63,28 @@ def _condition(name: str, low: float, high: float, full_low: float, full_high: f
 
 
 def find_box(x: pd.DataFrame, wins: np.ndarray, winner: str, loser: str) -> Box | None:
-    """PRIM's first box where ``wins`` is dense: on the peeling trajectory, the box of largest coverage whose
-    density reaches ``THRESHOLD``; None when no box does."""
+    """PRIM's first box where ``wins`` is dense: on the peeling trajectory, among the boxes whose density
+    reaches ``THRESHOLD`` and that restrict at most ``MAX_DIMENSIONS`` parameters (a box a reader can hold in
+    mind), the one of largest coverage; None when no box qualifies."""
     from ema_workbench.analysis import prim
 
+    if not wins.any():
+        return None
     logging.getLogger("EMA").setLevel(logging.WARNING)
     finder = prim.Prim(x, wins, threshold=THRESHOLD)
     box = finder.find_box()
     trajectory = box.peeling_trajectory
-    dense = trajectory.index[trajectory["density"] >= THRESHOLD]
-    if not len(dense) or not wins.any():
+    eligible = trajectory[(trajectory["density"] >= THRESHOLD) & (trajectory["res_dim"] <= MAX_DIMENSIONS)]
+    if eligible.empty:
         return None
-    box.select(int(dense[0]))
+    chosen = int(eligible["coverage"].idxmax())
+    box.select(chosen)
     lims, full = box.box_lim, finder.box_init
     restricted = [c for c in x.columns if not np.allclose(lims[c].to_numpy(float), full[c].to_numpy(float))]
     limits = {c: [float(lims[c].iloc[0]), float(lims[c].iloc[1])] for c in restricted}
-    return Box(winner, loser, limits, float(box.coverage), float(box.density), int(trajectory.loc[dense[0], "n"]))
+    conditions = [_condition(c, *limits[c], float(full[c].iloc[0]), float(full[c].iloc[1])) for c in restricted]
+    row = trajectory.loc[chosen]
+    return Box(winner, loser, limits, conditions, float(row["coverage"]), float(row["density"]), int(row["n"]))
 
 
 def boxes(store: Store) -> list[Box]:
@@ -94,8 +100,6 @@ def boxes(store: Store) -> list[Box]:
 
 
 def analyse(store: Store) -> dict:
-    found = boxes(store)
-    ranges = store.manifest["design"]["ranges"]
-    described = [{**asdict(box), "description": box.describe(ranges)} for box in found]
+    described = [{**asdict(box), "description": box.describe()} for box in boxes(store)]
     write_json(store.path / BOXES_FILE, described)
     return {"boxes": described, "files": [BOXES_FILE]}
