@@ -70,6 +70,8 @@ def find_box(x: pd.DataFrame, wins: np.ndarray, winner: str, loser: str) -> Box 
 
     if not wins.any():
         return None
+    if wins.all():  # PRIM needs both classes; the whole space is the box
+        return Box(winner, loser, {}, [], 1.0, 1.0, len(wins))
     logging.getLogger("EMA").setLevel(logging.WARNING)
     finder = prim.Prim(x, wins, threshold=THRESHOLD)
     box = finder.find_box()

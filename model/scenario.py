@@ -557,7 +557,7 @@ def uncertain_problems(scenario: Scenario) -> list[str]:
         elif not low < high:
             problems.append(f"{where}: low must be below high")
         else:
-            adapter = TypeAdapter(Annotated[float, *constraints])
+            adapter = TypeAdapter(Annotated[float, *constraints] if constraints else float)
             for bound in (low, high):
                 try:
                     adapter.validate_python(bound)
