@@ -45,7 +45,7 @@ def dask_executor(address: str, workers: int = 2) -> Iterator[Executor]:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
         client = Client(cluster)
     else:
-        client = Client(address, timeout="20s")
+        client = Client(address, timeout="10s")
     try:
         for worker in client.scheduler_info()["workers"]:
             client.run(warm_up, workers=[worker])  # one at a time: no two compile into one cache at once
