@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 from ema_workbench import (
@@ -39,6 +40,8 @@ def explore(experiments: int = 200, processes: int = 2, replicates: int = 10, ye
     """Run ``experiments`` Latin hypercube experiments (sequentially for one process); returns the experiments,
     the outcomes and PRIM's box of where reinvest beats cost cutting on average (None if no box is dense)."""
     model = firm_model(replicates=replicates, years=years)
+    if processes > 1:  # EMA's pool uses the default start method: fork after numba's threads may deadlock
+        multiprocessing.set_start_method("spawn", force=True)
     evaluator = SequentialEvaluator(model) if processes == 1 else MultiprocessingEvaluator(model, n_processes=processes)
     with evaluator:
         results, outcomes = perform_experiments(model, scenarios=experiments, evaluator=evaluator)
