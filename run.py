@@ -22,6 +22,15 @@ EXAMPLES = """examples:
   python run.py charts results/assistant-20261127-101500 --format png --theme talk --lang fr
   python run.py scenarios
   python run.py validate scenarios/assistant.toml
+  python run.py sweep assistant --vary levers.reskilling_success=0.2:0.9:8 --replicates 50
+  python run.py sweep assistant --vary levers.reskilling_success=0.2:0.9 --vary customers.contact_loss_churn=0.3:2 --design lhs --samples 64
+  python run.py frontier assistant --x levers.reskilling_success=0:1:11 --y levers.customer_sensitivity_scale=0:2:11
+  python run.py breakeven assistant --lever reskilling_success --lever new_work_demand_scale
+  python run.py sensitivity assistant --method morris --samples 10
+  python run.py sensitivity assistant --method sobol --samples 256 --jobs 2
+  python run.py discover assistant --samples 256
+  python run.py sweep --resume results/sweep-assistant-20261127-101500
+  python run.py replay results/sweep-assistant-20261127-101500/manifest.json
 """
 
 
@@ -94,7 +103,70 @@ def build_parser() -> argparse.ArgumentParser:
     charts.add_argument("--lang", choices=("en", "fr"), default="en")
     charts.add_argument("--only", help="comma-separated chart names")
     charts.add_argument("--out", help="output directory (default: RESULTS/charts)")
+    add_research_commands(sub)
     return parser
+
+
+def add_research_commands(sub) -> None:
+    """sweep, frontier, breakeven, sensitivity, discover and replay (docs/research-guide.md)."""
+    sweep = study_parser(sub, "sweep", "run the policies over a design of parameter points", replicates=50)
+    sweep.add_argument("--vary", action="append", default=[], metavar="KEY.PATH=LO:HI[:N]", help="repeatable")
+    sweep.add_argument("--design", choices=("grid", "lhs", "sobol"), default="grid")
+    sweep.add_argument("--samples", type=positive_int, help="points of an lhs or sobol design (sobol: a power of 2)")
+    sweep.add_argument("--levels", type=positive_int, default=5, help="grid values of a variable without :N")
+    frontier = study_parser(sub, "frontier", "map where each road wins over two parameters", replicates=100)
+    frontier.add_argument("--x", metavar="KEY.PATH=LO:HI:N")
+    frontier.add_argument("--y", metavar="KEY.PATH=LO:HI:N")
+    add_pair(frontier, metric=True)
+    breakeven = sub.add_parser("breakeven", help="where each lever turns the verdict between two policies")
+    breakeven.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO))
+    breakeven.add_argument("--lever", action="append", help="a lever name (repeatable; default: every lever)")
+    add_pair(breakeven)
+    add_common(breakeven, replicates=100)
+    breakeven.add_argument("--json", action="store_true", help="print one JSON array on stdout and nothing else")
+    sensitivity = study_parser(sub, "sensitivity", "Morris or Sobol indices over the [uncertain] ranges", replicates=20)
+    sensitivity.add_argument("--method", choices=("morris", "sobol"), default="morris")
+    sensitivity.add_argument("--samples", type=positive_int, help="Morris trajectories (10) or Sobol N (256)")
+    add_pair(sensitivity, metric=True)
+    discover = study_parser(sub, "discover", "PRIM boxes of where each road wins (EMA Workbench)", replicates=10)
+    discover.add_argument("--samples", type=positive_int, default=256, help="Latin hypercube points")
+    add_pair(discover)
+    replay = sub.add_parser("replay", help="run a study again from its manifest and check the numbers are identical")
+    replay.add_argument("manifest", help="a study's manifest.json (or its directory)")
+    replay.add_argument("--out", help="results directory (default: results/ORIGINAL-replay-DATE-TIME)")
+    add_workers(replay)
+
+
+def study_parser(sub, name: str, text: str, replicates: int) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, help=text, epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="scenario file or name")
+    add_common(parser, replicates)
+    parser.add_argument("--policies", help="comma-separated policy names; the first is the reference B")
+    parser.add_argument("--out", help=f"results directory (default: results/{name}-SCENARIO-DATE-TIME)")
+    parser.add_argument("--resume", metavar="DIR", help="finish an interrupted run (its own options are used)")
+    parser.add_argument("--no-charts", action="store_true", help="skip the HTML charts")
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser, replicates: int) -> None:
+    parser.add_argument("--replicates", type=positive_int, default=replicates, help=f"per point (default {replicates})")
+    parser.add_argument("--seed", type=non_negative_int, help="root seed (default: the scenario's)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE", help="override (repeatable)")
+    add_workers(parser)
+
+
+def add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", type=positive_int, default=1, help="local worker processes (results do not depend on it)"
+    )
+    parser.add_argument("--dask", metavar="ADDRESS", help="a Dask scheduler (tcp://HOST:PORT) or 'local'")
+
+
+def add_pair(parser: argparse.ArgumentParser, metric: bool = False) -> None:
+    parser.add_argument("--a", default="reinvest", help="policy A (default reinvest)")
+    parser.add_argument("--b", default="cost_cutting", help="policy B (default cost_cutting)")
+    if metric:
+        parser.add_argument("--metric", default="npv", help="outcome compared (default npv)")
 
 
 def positive_int(text: str) -> int:
@@ -123,15 +195,30 @@ def load(path: str, overrides: list[str]):
         raise UserError(str(error)) from None
 
 
+def scenario_file(name: str) -> str:
+    """A scenario argument as a path: a bare name is a file of scenarios/ (``assistant``)."""
+    path = Path(name)
+    return str(ROOT / "scenarios" / f"{name}.toml") if not path.suffix and not path.exists() else name
+
+
+def policy_list(path: str, scenario, text: str | None) -> list[str]:
+    """``--policies`` checked against the scenario (registered kinds it does not list, like status_quo, run too)."""
+    from model.policies import make_policy
+    from model.scenario import ScenarioError
+
+    policies = text.split(",") if text else scenario.policy_names()
+    try:
+        for name in policies:
+            make_policy(scenario, name)
+    except ScenarioError as error:
+        raise UserError(f"{path}: --policies {text}: {error.problems[0]}") from None
+    return policies
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     overrides = list(args.set) + ([f"levers.years={args.years}"] if args.years else [])
-    scenario = load(args.scenario, overrides)
-    policies = args.policies.split(",") if args.policies else scenario.policy_names()
-    unknown = [p for p in policies if p not in scenario.policy_names()]
-    if unknown or len(policies) < 1:
-        raise UserError(
-            f"{args.scenario}: --policies {','.join(unknown)}: unknown; defined: {', '.join(scenario.policy_names())}"
-        )
+    scenario = load(scenario_file(args.scenario), overrides)
+    policies = policy_list(args.scenario, scenario, args.policies)
     replicates = args.replicates or scenario.simulation.replicates
     seed = scenario.simulation.seed if args.seed is None else args.seed
     out_dir = results_dir(args.out, scenario.meta.name)
@@ -177,13 +264,18 @@ def write_report(out_dir: Path, quiet: bool) -> None:
         print(f"report:  {path}", file=sys.stderr)
 
 
-def results_dir(out: str | None, scenario_name: str) -> Path:
+def results_dir(out: str | None, scenario_name: str, fresh: bool = False) -> Path:
+    """The results directory (created); ``fresh``: a new run never writes into an earlier one's directory."""
     if out:
         path = Path(out)
     else:
         from datetime import datetime
 
         path = ROOT / "results" / f"{scenario_name}-{datetime.now():%Y%m%d-%H%M%S}"
+    if fresh and path.exists() and any(path.iterdir()):
+        if out:
+            raise UserError(f"--out {path}: already holds results; choose another directory (or --resume it)")
+        path = next(p for i in range(2, 1000) if not (p := path.with_name(f"{path.name}-{i}")).exists())
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -236,7 +328,163 @@ def cmd_charts(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"compare": cmd_compare, "scenarios": cmd_scenarios, "validate": cmd_validate, "charts": cmd_charts}
+def cmd_study(args: argparse.Namespace) -> int:
+    """sweep, frontier, sensitivity and discover: plan (or resume) a study, run it with a progress bar, print."""
+    from experiments import study
+    from experiments.results import ResultsError, Store
+    from model.scenario import ScenarioError
+
+    try:
+        store = Store(args.resume) if args.resume else plan_study(args)
+        if store.manifest["experiment"] != args.command:
+            raise UserError(f"--resume {args.resume}: a {store.manifest['experiment']} study, not a {args.command}")
+        result = with_workers(args, lambda executor, **bar: study.run(store, executor, **bar), resume=store.path)
+    except (ScenarioError, ResultsError) as error:
+        raise UserError(str(error)) from None
+    print(study_text(store, result))
+    if not args.no_charts:
+        write_study_charts(store.path)
+    print(f"results: {store.path}", file=sys.stderr)
+    return 0
+
+
+def plan_study(args: argparse.Namespace):
+    """A new study directory from a command's options (nothing is simulated yet)."""
+    from experiments import study
+
+    path = scenario_file(args.scenario)
+    scenario = load(path, args.set)
+    seed = scenario.simulation.seed if args.seed is None else args.seed
+    policies = policy_list(
+        args.scenario, scenario, args.policies or (None if args.command == "sweep" else f"{args.b},{args.a}")
+    )
+    points, design = plan_points(args, scenario, seed)
+    options = {} if args.command == "sweep" else {"a": args.a, "b": args.b, "metric": getattr(args, "metric", "npv")}
+    out = results_dir(args.out, f"{args.command}-{scenario.meta.name}", fresh=True)
+    return study.start(out, args.command, path, scenario, list(args.set), points, design, policies,
+                       args.replicates, seed, options)  # fmt: skip
+
+
+def plan_points(args: argparse.Namespace, scenario, seed: int) -> tuple[list[dict], dict]:
+    """The points and design of a study command."""
+    if args.command == "sweep":
+        from experiments.sweep import sweep_points
+
+        if not args.vary:
+            raise UserError("sweep: give at least one --vary KEY.PATH=LO:HI[:N]")
+        return sweep_points(scenario, args.vary, args.design, args.samples, seed, args.levels)
+    if args.command == "frontier":
+        from experiments.frontier import frontier_points
+
+        if not (args.x and args.y):
+            raise UserError("frontier: give --x KEY.PATH=LO:HI:N and --y KEY.PATH=LO:HI:N")
+        return frontier_points(scenario, args.x, args.y)
+    if args.command == "sensitivity":
+        from experiments.sensitivity import sensitivity_points
+
+        samples = args.samples or (10 if args.method == "morris" else 256)
+        return sensitivity_points(scenario, args.method, samples, seed)
+    from experiments.discover import discover_points
+
+    return discover_points(scenario, args.samples, seed)
+
+
+def with_workers(args: argparse.Namespace, work, resume: Path | None = None):
+    """``work(executor, on_start=, on_progress=)`` on the chosen executor with a progress bar (time left);
+    Ctrl-C keeps the finished tasks and says how to resume; an unreachable Dask scheduler is one line."""
+    from tqdm import tqdm
+
+    from experiments.executors import executor_for
+
+    bar = tqdm(unit="point-rep", file=sys.stderr, disable=None, leave=False)
+    try:
+        with executor_for(args.jobs, args.dask) as executor:
+            return work(executor, on_start=lambda n: bar.reset(total=n), on_progress=bar.update)
+    except KeyboardInterrupt:
+        if resume:
+            bar.close()
+            print(f"interrupted: finished tasks are kept in {resume}; finish with:\n"
+                  f"  python run.py {args.command} --resume {resume}", file=sys.stderr)  # fmt: skip
+        raise
+    except (OSError, TimeoutError) as error:
+        if args.dask:
+            raise UserError(f"--dask {args.dask}: cannot reach the scheduler ({error})") from None
+        raise
+    finally:
+        bar.close()
+
+
+def study_text(store, result: dict) -> str:
+    """What a study prints: its table of results."""
+    from experiments import tables
+
+    m = store.manifest
+    options = m["options"]
+    head = f"{m['experiment']} of {m['scenario']}: {m['points']} points x {m['replicates']} replicates, seed {m['root_seed']}"
+    if m["experiment"] == "sweep":
+        body = tables.format_pairs(result["summary"], m["policies"])
+    elif m["experiment"] == "frontier":
+        x, y = m["design"]["variables"]
+        body = tables.format_frontier(result["cells"], x.split("=")[0], y.split("=")[0], options["a"], options["b"])
+    elif m["experiment"] == "sensitivity":
+        body = tables.format_indices(result["indices"])
+    else:
+        body = tables.format_boxes(result["boxes"])
+    return f"{head}\n{body}"
+
+
+def write_study_charts(path: Path) -> None:
+    from charts.research import write_study_charts as render
+
+    for written in render(path):
+        print(f"chart:   {written}", file=sys.stderr)
+
+
+def cmd_breakeven(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from experiments.breakeven import breakevens
+    from experiments.tables import format_breakevens
+    from model.scenario import ScenarioError
+
+    scenario = load(scenario_file(args.scenario), args.set)
+    policy_list(args.scenario, scenario, f"{args.a},{args.b}")
+    try:
+        results = with_workers(
+            args,
+            lambda executor, **_: breakevens(
+                scenario, args.lever, args.a, args.b, args.replicates, args.seed, executor
+            ),
+        )
+    except ScenarioError as error:
+        raise UserError(str(error)) from None
+    print(json.dumps([asdict(r) for r in results]) if args.json else format_breakevens(results, args.a, args.b))
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from experiments import study
+    from experiments.results import ResultsError
+
+    original = Path(args.manifest)
+    original_dir = original.parent if original.name == "manifest.json" else original
+    out = results_dir(args.out, f"{original_dir.name}-replay", fresh=True)
+    try:
+        new, differing = with_workers(args, lambda executor, **bar: study.replay(original_dir, out, executor, **bar))
+    except ResultsError as error:
+        raise UserError(str(error)) from None
+    if differing:
+        print(f"replay differs from {original_dir} in: {', '.join(differing)} (results: {new.path})")
+        return 1
+    print(f"replay identical to {original_dir} (results: {new.path})")
+    return 0
+
+
+COMMANDS = {
+    "compare": cmd_compare, "scenarios": cmd_scenarios, "validate": cmd_validate, "charts": cmd_charts,
+    "sweep": cmd_study, "frontier": cmd_study, "sensitivity": cmd_study, "discover": cmd_study,
+    "breakeven": cmd_breakeven, "replay": cmd_replay,
+}  # fmt: skip
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -14,7 +14,6 @@ from model.outcomes import OUTCOMES
 from model.outcomes import outcomes as outcomes_of
 from model.scenario import Scenario
 
-
 MIN_REPLICATES_FOR_P = 10  # below this a share of replicates is too coarse to report as a probability
 
 

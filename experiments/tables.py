@@ -58,3 +58,71 @@ def format_summary(summary: dict) -> str:
             f"  crossover           {when} (median where it happens; never in {100 * cross['share_never']:.0f} % of replicates)",
         ]
     return "\n".join(out)
+
+
+def format_pairs(summary, policies: list[str]) -> str:
+    """A sweep's summary per point: the point's values, the paired NPV difference and P(A beats B)."""
+    b = policies[0]
+    lines = []
+    params = [c for c in summary.columns if "." in c]
+    for a in policies[1:]:
+        lines.append(f"{a} vs {b}: paired NPV difference per point (mean [95 % CI]), P({a} beats {b})")
+        for _, row in summary.iterrows():
+            values = ", ".join(f"{p.split('.')[-1]}={row[p]:.4g}" for p in params) or "(the scenario)"
+            diff = {s: row[f"{a}_minus_{b}__npv__{s}"] for s in ("mean", "ci_low", "ci_high")}
+            lines.append(
+                f"  {int(row['point']):>5}  {values}: {money(diff['mean'])} [{money(diff['ci_low'])}, "
+                f"{money(diff['ci_high'])}], {100 * row[f'p_{a}_beats_{b}']:.0f} %"
+            )
+    return "\n".join(lines)
+
+
+def format_frontier(cells, x: str, y: str, a: str, b: str) -> str:
+    """Who wins each cell of a frontier, as a character map (A, B or . for a toss-up), and the counts."""
+    xs, ys = sorted(cells["x"].unique()), sorted(cells["y"].unique())
+    mark = {a: "A", b: "B", "toss-up": "."}
+    winner = {(r.x, r.y): mark[r.winner] for r in cells.itertuples()}
+    lines = [f"frontier: A = {a}, B = {b} (95 % CI of A - B excludes 0), . = toss-up; rows {y}, columns {x}"]
+    for yv in reversed(ys):
+        lines.append(f"  {yv:>8.4g}  " + " ".join(winner[(xv, yv)] for xv in xs))
+    lines.append(f"  {'':>8}  {xs[0]:.4g} .. {xs[-1]:.4g}")
+    counts = cells["winner"].value_counts()
+    lines.append("  " + ", ".join(f"{name}: {counts.get(name, 0)} cells" for name in (a, b, "toss-up")))
+    return "\n".join(lines)
+
+
+def format_breakevens(results, a: str, b: str) -> str:
+    """One line per lever: where A - B crosses zero (with its interval), or who wins over the whole range."""
+    lines = [f"break-even points of {a} vs {b} (mean paired NPV difference = 0; others at the scenario's values)"]
+    width = max(len(r.lever) for r in results)
+    for r in results:
+        if r.verdict == "crosses":
+            side = "above" if r.a_wins_above else "below"
+            lo, hi = r.interval
+            text = f"{r.value:.3g} (95 % interval {lo:.3g} to {hi:.3g}): {a} wins {side}"
+        else:
+            text = f"{a if r.verdict == 'a_wins_everywhere' else b} wins over the whole range"
+        lines.append(f"  {r.lever:<{width}}  [{r.low:g}, {r.high:g}]  {text}")
+    return "\n".join(lines)
+
+
+def format_indices(indices) -> str:
+    """Sensitivity indices with their 95 % intervals, largest first."""
+    names = [c for c in indices.columns if c != "parameter" and not c.endswith("_ci")]
+    width = max(len(p) for p in indices["parameter"])
+    lines = [f"  {'parameter':<{width}}  " + "  ".join(f"{n:>22}" for n in names)]
+    for _, row in indices.iterrows():
+        cells = [f"{row[n]:>10.3g} ± {row[n + '_ci']:<9.2g}" if f"{n}_ci" in row else f"{row[n]:>22.3g}" for n in names]
+        lines.append(f"  {row['parameter']:<{width}}  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+def format_boxes(boxes: list[dict]) -> str:
+    """PRIM's boxes, one paragraph each."""
+    if not boxes:
+        return "no box reaches the density threshold: neither road dominates a region of the space"
+    return "\n".join(
+        f"{box['description']} (coverage {100 * box['coverage']:.0f} %, density {100 * box['density']:.0f} %, "
+        f"{box['runs']} runs)"
+        for box in boxes
+    )

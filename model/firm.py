@@ -15,6 +15,8 @@ The same ``run_month`` steps a batch of replicates for experiments and the one-r
 
 from __future__ import annotations
 
+import numbers
+from functools import partial
 from pathlib import Path
 
 import mesa
@@ -25,7 +27,7 @@ from model.compiled import compiled
 from model.customers import ServiceReport, init_customers, serve
 from model.labour_market import fill_vacancies
 from model.policies import Manager, Policy, make_policy, manage, target_tasks
-from model.scenario import CATEGORIES, Scenario, load_scenario, with_levers
+from model.scenario import CATEGORIES, Scenario, resolve_scenario, with_levers
 from model.state import EVENTS, NOTICE, TRAINING, VACANT, Draws, FirmState, draws_for, streams
 from model.workforce import Employee, age, effective_hours, learn, resign, update_engagement
 
@@ -243,41 +245,104 @@ def run_policy(scenario: Scenario, policy_name: str, seeds: list[np.random.SeedS
     return run_policies(scenario, [policy_name], seeds)[policy_name]
 
 
+# reporter name -> attribute; names differ from batch_run's parameter names and between model and agents, since
+# batch_run merges a run's parameters, model and agent values into one row
+STATE_REPORTERS = {"month": "month", "headcount": "headcount", "customers": "customers", "cash": "cash",
+                   "mean_engagement": "engagement"}  # fmt: skip
+FLOW_REPORTERS = ("revenue", "costs", "profit", "cumulative_profit", "npv_to_date")  # of the last month run
+AGENT_REPORTERS = {"role": "role", "status": "status", "engagement": "engagement", "tenure_months": "tenure_months",
+                   "salary_eur_per_year": "salary_eur_per_year", "customers_looked_after": "customers",
+                   "policy_name": "policy_name"}  # fmt: skip
+
+
+class Report:
+    """A picklable agent reporter: an attribute of an agent, None where an agent has none (the Manager has no
+    engagement, employees no policy), so agent reporters work on every agent."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __call__(self, subject):
+        return getattr(subject, self.name, None)
+
+
+def last_month(model: FirmModel, metric: str) -> float:
+    """A model reporter (with ``functools.partial``): a monthly metric of the last month run, 0 before the first."""
+    values = model.monthly()[metric]
+    return float(values[-1]) if len(values) else 0.0
+
+
+class FirmManager(Manager):
+    """The Manager as Mesa sees it: a ``policy`` name to report, and ``role = "manager"``."""
+
+    role = "manager"
+
+    @property
+    def policy_name(self) -> str:
+        return self.policy.name
+
+
+def root_seed(rng) -> int:
+    """The root seed of a FirmModel's ``rng``: an integer (numpy's too), a Generator (one draw from it), or None
+    (a fresh random seed, kept as ``FirmModel.root_seed`` to replay the run)."""
+    if rng is None:
+        return int(np.random.SeedSequence().entropy)
+    if isinstance(rng, np.random.Generator):
+        return int(rng.integers(2**63))
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0:
+        return int(rng)
+    raise TypeError(f"FirmModel rng = {rng!r}: expected a seed (an integer >= 0), a numpy Generator or None")
+
+
 class FirmModel(mesa.Model):
     """One replicate of the firm as a Mesa model: ``Employee`` agents to inspect, a ``Manager`` with a policy.
 
     Args:
-        scenario: a scenario file path or a validated ``Scenario`` (default: scenarios/assistant.toml).
-        policy: name of one of the scenario's policies.
-        rng: root seed, as ``--seed`` of ``run.py compare``.
+        scenario: a ``Scenario``, a scenario file path or the name of a file in scenarios/ (``"assistant"``).
+        policy: name of one of the scenario's policies, or a registered kind it does not list (``status_quo``).
+        rng: root seed, as ``--seed`` of ``run.py compare`` (an int, a numpy integer or Generator, or None for
+            a random one; the seed used is ``root_seed``).
         replicate: which replicate of that root seed to step: ``FirmModel(rng=s, replicate=i)`` follows the
             random numbers of replicate ``i`` of ``compare --seed s``.
-        **levers: lever overrides, e.g. ``automation_scale=0.5``.
+        **levers: lever overrides, e.g. ``automation_scale=0.5``; ``years`` must be a whole number.
+
+    ``datacollector`` (Mesa's DataCollector) records the state and flow reporters and ``AGENT_REPORTERS`` at the start
+    and after each month, so ``mesa.batch_run(FirmModel, {...}, rng=[...])`` works.
 
     Example:
-        >>> model = FirmModel(policy="reinvest", rng=1)
+        >>> model = FirmModel("assistant", policy="reinvest", rng=1)
         >>> model.run_for(12)
+        >>> model.datacollector.get_model_vars_dataframe()["cumulative_profit"].iloc[-1]
     """
 
     def __init__(
         self,
         scenario: str | Path | Scenario = DEFAULT_SCENARIO,
         policy: str = "reinvest",
-        rng: int = 0,
+        rng: int | np.integer | np.random.Generator | None = 0,
         replicate: int = 0,
         **levers: float,
     ):
-        super().__init__(rng=rng)
-        spec = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.root_seed = root_seed(rng)
+        super().__init__(rng=self.root_seed)
+        spec = resolve_scenario(scenario)
         if levers:
             spec = with_levers(spec, **levers)
         self.spec = spec
         policy_object = make_policy(spec, policy)
-        seeds = streams(np.random.SeedSequence(rng), replicate + 1)[replicate:]
+        seeds = streams(np.random.SeedSequence(self.root_seed), replicate + 1)[replicate:]
         self.firm = build_firm(spec, [policy_object], draws_for(spec, seeds))
         self.recorder = Recorder(self.firm)
-        self.manager = Manager(self, policy_object)
+        self.manager = FirmManager(self, policy_object)
         self._sync_employees()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={
+                **STATE_REPORTERS,
+                **{name: partial(last_month, metric=name) for name in FLOW_REPORTERS},
+            },
+            agent_reporters={name: Report(attribute) for name, attribute in AGENT_REPORTERS.items()},
+        )
+        self.datacollector.collect(self)
 
     @property
     def month(self) -> int:
@@ -292,6 +357,8 @@ class FirmModel(mesa.Model):
         self.recorder.record(firm, report, firm.ledger.close_month())
         firm.month += 1
         self._sync_employees()
+        self.running = firm.month < firm.n_months
+        self.datacollector.collect(self)
 
     def _sync_employees(self) -> None:
         """One Employee agent per person in the firm: leavers removed, new hires added."""
@@ -311,3 +378,21 @@ class FirmModel(mesa.Model):
     def monthly(self) -> dict[str, np.ndarray]:
         """Monthly metrics of the months run so far (1-D arrays)."""
         return {name: values[0, : self.firm.month] for name, values in self.recorder.data.items()}
+
+    @property
+    def headcount(self) -> int:
+        return len(self.agents_by_type.get(Employee, []))
+
+    @property
+    def customers(self) -> float:
+        return float(self.firm.customers[0])
+
+    @property
+    def cash(self) -> float:
+        return float(self.firm.ledger.cash[0])
+
+    @property
+    def engagement(self) -> float:
+        """Mean engagement of the people at work now."""
+        people = self.agents_by_type.get(Employee, [])
+        return float(np.mean([p.engagement for p in people])) if len(people) else 0.0

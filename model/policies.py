@@ -8,6 +8,7 @@ scenario then names it as ``kind = "name"`` with its parameters. A policy sees o
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated, ClassVar, Literal
 
 import mesa
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model import actions
 from model.customers import demand
-from model.scenario import Scenario
+from model.scenario import Scenario, ScenarioError
 from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState, pick
 from model.workforce import effective_hours
 
@@ -265,9 +266,42 @@ def fte_count(fte: np.ndarray, threshold: float) -> np.ndarray:
     return np.floor(fte + 1.0 - threshold).astype(int)
 
 
+def policy_class(kind: str) -> type[Policy]:
+    """The class of a policy kind: a registered name, or ``"package.module:Class"`` imported on demand (so a
+    spawned worker that never saw the researcher's module imports it too). Raises ScenarioError saying why not."""
+    if kind in POLICIES:
+        return POLICIES[kind]
+    module_name, _, class_name = kind.partition(":")
+    if not class_name:
+        raise ScenarioError(
+            [f"{kind!r}: unknown policy; allowed: {', '.join(sorted(POLICIES))}, or 'package.module:Class'"]
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise ScenarioError(
+            [f"{kind!r}: cannot import {module_name!r} ({error}); install it or put its folder on PYTHONPATH"]
+        ) from None
+    cls = getattr(module, class_name, None)
+    if not (isinstance(cls, type) and issubclass(cls, Policy)):
+        found = "nothing" if cls is None else type(cls).__name__
+        raise ScenarioError([f"{kind!r}: {module_name}.{class_name} is {found}, not a model.policies.Policy subclass"])
+    return cls
+
+
 def make_policy(scenario: Scenario, name: str) -> Policy:
+    """The policy ``name`` of a scenario with its parameters; a registered kind that the scenario does not list
+    (``status_quo``) runs with its default parameters."""
+    if name not in scenario.policy_names() and name in POLICIES:
+        cls = POLICIES[name]
+        try:
+            return cls(name, cls.Params())
+        except ValidationError:
+            raise ScenarioError(
+                [f"{scenario.meta.name}: policy {name!r} needs parameters; add a [[policies]] table for it"]
+            ) from None
     spec = scenario.policy(name)
-    cls = POLICIES[spec.kind]
+    cls = policy_class(spec.kind)
     return cls(name, cls.Params.model_validate(spec.model_extra or {}))
 
 
@@ -277,11 +311,11 @@ def validate_policy_specs(scenario: Scenario) -> list[str]:
     tasks = set(scenario.task_index())
     for spec in scenario.policies:
         where = f"policies.{spec.name}"
-        if spec.kind not in POLICIES:
-            problems.append(f"{where}.kind = {spec.kind!r}: unknown policy; allowed: {', '.join(sorted(POLICIES))}")
-            continue
         try:
             policy = make_policy(scenario, spec.name)
+        except ScenarioError as error:
+            problems.append(f"{where}.kind = {error.problems[0]}")
+            continue
         except ValidationError as exc:
             for e in exc.errors():
                 key = ".".join(str(p) for p in e["loc"])

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import copy
 import tomllib
+import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic.fields import FieldInfo
 
 CATEGORIES = ("routine", "interpersonal", "analytic", "project")
 CHANNELS = ("back_office", "billable", "customer_care", "sales", "analysis", "projects", "direct")
@@ -66,6 +69,15 @@ class Levers(Strict):
 
 
 LEVER_NAMES = tuple(Levers.model_fields)
+LEVER_UNITS = {
+    "automation_scale": "factor on every wave's removed share and augmentation uplift",
+    "reskilling_success": "probability that training succeeds at median aptitude",
+    "new_work_demand_scale": "factor on the demand for the policies' target tasks",
+    "survivor_effect_scale": "factor on the survivor shock after layoffs",
+    "customer_sensitivity_scale": "factor on the quality, contact-loss and backlog effects on churn",
+    "discount_rate": "per year",
+    "years": "years (whole)",
+}
 
 
 class Task(Strict):
@@ -256,6 +268,7 @@ class Scenario(Strict):
     jurisdiction: Jurisdiction = Jurisdiction()
     automation: Automation = Automation()
     policies: list[PolicySpec]
+    uncertain: dict[str, Annotated[list[float], Field(min_length=2, max_length=2)]] = {}
 
     @model_validator(mode="after")
     def _references_exist(self) -> Scenario:
@@ -336,10 +349,23 @@ def validate_data(data: dict[str, Any], source: str) -> Scenario:
         raise ScenarioError([_format_error(source, e) for e in exc.errors()]) from None
     from model.policies import validate_policy_specs  # policies know their own parameters
 
-    problems = validate_policy_specs(scenario)
+    problems = validate_policy_specs(scenario) or uncertain_problems(scenario)
     if problems:
         raise ScenarioError([f"{source}: {p}" for p in problems])
     return scenario
+
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def resolve_scenario(scenario: str | Path | Scenario) -> Scenario:
+    """A Scenario from an object, a file path, or a bare name of a file in scenarios/ (``"assistant"``)."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    path = Path(scenario)
+    if not path.suffix and not path.exists():
+        path = SCENARIO_DIR / f"{scenario}.toml"
+    return load_scenario(path)
 
 
 def read_toml(path: str | Path) -> dict[str, Any]:
@@ -412,10 +438,165 @@ def with_levers(scenario: Scenario, **levers: float) -> Scenario:
         )
     data = scenario.model_dump(mode="python")
     for name, value in levers.items():
-        data["levers"][name] = int(value) if name == "years" else float(value)
+        data["levers"][name] = whole_years(value, scenario.meta.name) if name == "years" else float(value)
     return validate_data(data, scenario.meta.name)
+
+
+def whole_years(value: Any, source: str) -> int:
+    """``years`` as an int; 7.5 years is refused rather than truncated."""
+    try:
+        years = float(value)
+    except (TypeError, ValueError):
+        years = float("nan")
+    if not years.is_integer():
+        raise ScenarioError([f"{source}: levers.years = {value!r}: expected a whole number of years"])
+    return int(years)
+
+
+def with_values(scenario: Scenario, values: dict[str, Any]) -> Scenario:
+    """A copy of ``scenario`` with values set by dotted key path (as ``--set``), validated."""
+    return validate_data(
+        apply_overrides(scenario.model_dump(mode="python"), values, scenario.meta.name), scenario.meta.name
+    )
 
 
 def monthly_rate(annual: float) -> float:
     """Monthly hazard of an annual rate counted per head-year (as DARES counts resignations per 100 employees)."""
     return annual / 12.0
+
+
+# --- the uncertain space: what a sensitivity analysis or scenario discovery varies --------------------------
+
+# Ranges of docs/calibration.md ("range to sweep"), used when a scenario declares no [uncertain] table: the
+# levers (but the horizon) and the weakly sourced behavioural parameters the verdict may hinge on.
+DEFAULT_UNCERTAIN: dict[str, tuple[float, float]] = {
+    "levers.automation_scale": (0.5, 1.5),
+    "levers.reskilling_success": (0.3, 0.9),
+    "levers.new_work_demand_scale": (0.0, 2.0),
+    "levers.survivor_effect_scale": (0.0, 2.0),
+    "levers.customer_sensitivity_scale": (0.0, 2.0),
+    "levers.discount_rate": (0.04, 0.15),
+    "customers.contact_loss_churn": (0.3, 2.0),
+    "customers.quality_elasticity": (0.0, 1.5),
+    "customers.base_churn_per_month": (0.005, 0.03),
+    "engagement.survivor_shock": (0.1, 0.3),
+    "turnover.engagement_beta": (1.5, 5.0),
+    "learning.skill_after_training": (0.1, 0.6),
+}
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A lever with its value in a scenario, the bounds the schema allows and its unit."""
+
+    name: str
+    value: float
+    low: float
+    high: float
+    unit: str
+
+
+def real_constraints(info: FieldInfo) -> list[Any] | None:
+    """The constraints (``Ge``, ``Le``...) of a real-valued field (a float, or an optional float), None for any
+    other field (an int, a flag, a name): only real values can vary continuously in a sensitivity analysis."""
+    if info.annotation is float:
+        return list(info.metadata)
+    members = [a for a in typing.get_args(info.annotation) if a is not type(None)]
+    if members == [float]:
+        return []
+    if len(members) == 1 and typing.get_origin(members[0]) is Annotated:
+        base, *extras = typing.get_args(members[0])
+        if base is float:
+            return [m for extra in extras for m in getattr(extra, "metadata", [extra])]
+    return None
+
+
+def field_bounds(constraints: list[Any]) -> tuple[float, float]:
+    """(low, high) a real field accepts (inclusive or not), -inf/inf where it has no bound."""
+    low, high = -float("inf"), float("inf")
+    for constraint in constraints:
+        for name in ("ge", "gt"):
+            if getattr(constraint, name, None) is not None:
+                low = float(getattr(constraint, name))
+        for name in ("le", "lt"):
+            if getattr(constraint, name, None) is not None:
+                high = float(getattr(constraint, name))
+    return low, high
+
+
+def levers(scenario: Scenario) -> list[Lever]:
+    """Every lever of ``scenario`` with its value, bounds and unit (the workshop's sliders, EMA's levers)."""
+    return [
+        Lever(name, float(getattr(scenario.levers, name)), *field_bounds(info.metadata), LEVER_UNITS[name])
+        for name, info in Levers.model_fields.items()
+    ]
+
+
+def field_at(scenario: Scenario, path: str) -> tuple[FieldInfo, Any]:
+    """The schema field at a dotted key path (list items by id or name, policies' own parameters included)
+    and its value in ``scenario``. Raises KeyError with what is wrong."""
+    node: Any = scenario
+    parts = path.split(".")
+    for depth, part in enumerate(parts[:-1]):
+        if isinstance(node, list):
+            node = next(
+                (item for item in node if part in (getattr(item, "id", None), getattr(item, "name", None))), None
+            )
+        elif isinstance(node, BaseModel) and part in type(node).model_fields:
+            node = getattr(node, part)
+        else:
+            node = None
+        if node is None:
+            raise KeyError(f"no key {'.'.join(parts[: depth + 1])!r}")
+    last = parts[-1]
+    if isinstance(node, PolicySpec):
+        from model.policies import policy_class  # a policy's parameters are its Params model's fields
+
+        fields = policy_class(node.kind).Params.model_fields
+        if last in fields:
+            return fields[last], (node.model_extra or {}).get(last, fields[last].default)
+    elif isinstance(node, BaseModel) and last in type(node).model_fields:
+        return type(node).model_fields[last], getattr(node, last)
+    raise KeyError(f"no key {path!r}")
+
+
+def uncertain_space(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """The scenario's [uncertain] ranges (key path -> (low, high)), or the defaults of docs/calibration.md."""
+    declared = scenario.uncertain or DEFAULT_UNCERTAIN
+    return {path: (float(low), float(high)) for path, (low, high) in declared.items()}
+
+
+def uncertain_problems(scenario: Scenario) -> list[str]:
+    """One line per bad [uncertain] entry: an unknown or non-real key, low >= high, a bound its field refuses."""
+    problems = []
+    for path, (low, high) in scenario.uncertain.items():
+        where = f"uncertain.{path!r} = [{low:g}, {high:g}]"
+        try:
+            info, _ = field_at(scenario, path)
+        except KeyError as error:
+            problems.append(f"{where}: {error.args[0]} (use a numeric key path, as for --set)")
+            continue
+        constraints = real_constraints(info)
+        if constraints is None:
+            problems.append(f"{where}: {path} is not a real-valued parameter")
+        elif not low < high:
+            problems.append(f"{where}: low must be below high")
+        else:
+            adapter = TypeAdapter(Annotated[float, *constraints] if constraints else float)
+            for bound in (low, high):
+                try:
+                    adapter.validate_python(bound)
+                except ValidationError as error:
+                    problems.append(f"{where}: {bound:g} is outside what {path} allows ({error.errors()[0]['msg']})")
+    return problems
+
+
+def identifier(path: str) -> str:
+    """An identifier-safe name for a key path, for EMA Workbench, SALib and keyword arguments: a lever keeps its
+    own name, other paths join their parts with ``__`` (``customers__contact_loss_churn``)."""
+    return path.removeprefix("levers.").replace(".", "__")
+
+
+def key_path(name: str) -> str:
+    """The key path of an ``identifier`` (or a key path given as is)."""
+    return f"levers.{name}" if name in LEVER_NAMES else name.replace("__", ".")

@@ -1,0 +1,72 @@
+"""Where the work runs: this process, local worker processes that stay up for a whole experiment, or a Dask
+cluster. All are ``concurrent.futures`` executors, so experiments have one code path (``executor.submit``).
+
+Workers pay imports and the model's compiled kernels once, not per task: the kernels are loaded (or compiled
+into numba's on-disk cache) once before any worker starts or works, and each worker then loads them from that
+warm cache at start. numba's cache is not safe under concurrent writers, so no two workers ever compile into
+one cache directory at the same time: local workers start after the parent has warmed the cache, and Dask
+workers are warmed one after the other. Results never depend on the executor (fixed tasks, ``points.plan``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+
+def warm_up() -> str:
+    """Import the model and run every kernel once (a one-month comparison): loads the compiled kernels, or
+    compiles them into the cache if it is cold. Returns the numba cache directory in use."""
+    from model import simulate
+
+    simulate(years=1)
+    return os.environ.get("NUMBA_CACHE_DIR", "model/__pycache__")
+
+
+def local_executor(workers: int) -> ProcessPoolExecutor:
+    """``workers`` spawned processes, each warmed up once; the parent warms the cache first."""
+    warm_up()
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+    )
+
+
+@contextmanager
+def dask_executor(address: str, workers: int = 2) -> Iterator[Executor]:
+    """A Dask cluster's executor: ``address`` of a running scheduler (``tcp://host:port``), or ``"local"`` for a
+    LocalCluster of ``workers`` single-threaded processes on this machine. Every worker is warmed up in turn."""
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+        client = Client(cluster)
+    else:
+        client = Client(address, timeout="10s")
+    try:
+        for worker in client.scheduler_info()["workers"]:
+            client.run(warm_up, workers=[worker])  # one at a time: no two compile into one cache at once
+        yield client.get_executor()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+@contextmanager
+def executor_for(jobs: int = 1, dask: str | None = None) -> Iterator[Executor | None]:
+    """The executor of a command's ``--jobs N`` / ``--dask ADDRESS``: None (this process) for one job."""
+    if dask:
+        with dask_executor(dask, workers=max(jobs, 2)) as executor:
+            yield executor
+    elif jobs > 1:
+        pool = local_executor(jobs)
+        try:
+            yield pool
+        finally:
+            pool.shutdown(cancel_futures=True)
+    else:
+        yield None

@@ -1,0 +1,139 @@
+"""The research commands as a user meets them: small runs, files, manifest, one-line errors, resume, replay."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+
+from experiments.results import Store
+from run import main
+from tests.conftest import ROOT
+
+RUN = [sys.executable, str(ROOT / "run.py")]
+SHORT = ["--set", "levers.years=1"]
+
+
+def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([*RUN, *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+
+
+def test_sweep_writes_a_tidy_dataset_a_summary_and_a_full_manifest(tmp_path):
+    out = tmp_path / "s"
+    result = run("sweep", "assistant", "--vary", "levers.reskilling_success=0.2:0.8:3", "--replicates", "4",
+                 *SHORT, "--out", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "reinvest vs cost_cutting" in result.stdout and "reskilling_success=0.8" in result.stdout
+    store = Store(out)
+    table = store.table()
+    assert len(table) == 3 * 2 * 4 and {"levers.reskilling_success", "npv", "layoffs"} <= set(table.columns)
+    summary = pd.read_parquet(out / "summary.parquet")
+    assert len(summary) == 3 and "p_reinvest_beats_cost_cutting" in summary
+    m = store.manifest
+    assert m["command"].endswith("run.py sweep assistant --vary levers.reskilling_success=0.2:0.8:3 --replicates 4 "
+                                 f"--set levers.years=1 --out {out}")  # fmt: skip
+    assert len(m["scenario_sha256"]) == 64 and len(m["scenario_data_sha256"]) == 64
+    assert m["git_commit"] and m["versions"]["SALib"] != "unknown" and m["versions"]["numpy"] != "unknown"
+    assert m["design"] == {"kind": "grid", "variables": ["levers.reskilling_success=0.2:0.8:3"], "samples": 3,
+                           "seed": 20261127, "levels": 5}  # fmt: skip
+    assert m["timings"][0]["tasks_run"] == 1
+    again = run("sweep", "assistant", "--vary", "levers.reskilling_success=0.2:0.8:3", "--out", str(out))
+    assert again.returncode == 2 and "already holds results" in again.stderr  # never overwrites a run
+
+
+def test_frontier_breakeven_sensitivity_and_discover_run_on_small_inputs(tmp_path):
+    frontier = run("frontier", "assistant", "--x", "levers.reskilling_success=0:1:3", "--y",
+                   "levers.customer_sensitivity_scale=0:2:2", "--replicates", "4", *SHORT, "--out", str(tmp_path / "f"))  # fmt: skip
+    assert frontier.returncode == 0, frontier.stderr
+    assert "toss-up" in frontier.stdout and (tmp_path / "f" / "charts" / "frontier.html").exists()
+    breakeven = run("breakeven", "assistant", "--lever", "reskilling_success", "--replicates", "4", *SHORT, "--json")
+    assert breakeven.returncode == 0, breakeven.stderr
+    [entry] = json.loads(breakeven.stdout)
+    assert entry["lever"] == "reskilling_success" and entry["verdict"] in (
+        "crosses",
+        "a_wins_everywhere",
+        "b_wins_everywhere",
+    )
+    sensitivity = run("sensitivity", "assistant", "--method", "morris", "--samples", "2", "--replicates", "2", *SHORT,
+                      "--out", str(tmp_path / "m"))  # fmt: skip
+    assert sensitivity.returncode == 0, sensitivity.stderr
+    assert "mu_star" in sensitivity.stdout and (tmp_path / "m" / "charts" / "tornado.html").exists()
+    discover = run(
+        "discover", "assistant", "--samples", "16", "--replicates", "2", *SHORT, "--out", str(tmp_path / "d")
+    )
+    assert discover.returncode == 0, discover.stderr
+    assert (tmp_path / "d" / "boxes.json").exists() and (tmp_path / "d" / "charts" / "prim_boxes.html").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sweep", "assistant", "--vary", "levers.colour=0:1"], "--vary levers.colour=0:1: no key 'levers.colour'"),
+        (["sweep", "assistant", "--vary", "levers.years=1:3", "--design", "sobol", "--samples", "6"], "power of two"),
+        (["sensitivity", "assistant", "--method", "sobol", "--samples", "100"], "power of two"),
+        (["frontier", "assistant", "--x", "levers.reskilling_success=0:1:3"], "give --x KEY.PATH=LO:HI:N and --y"),
+        (["breakeven", "assistant", "--lever", "colour"], "--lever colour: unknown"),
+        (["breakeven", "assistant", "--a", "magic"], "no policy named 'magic'"),
+        (["sweep", "--resume", "/nonexistent/study"], "not a study directory"),
+        (
+            ["sweep", "assistant", "--vary", "levers.reskilling_success=0:1:2", "--dask", "tcp://127.0.0.1:9"],
+            "--dask tcp://127.0.0.1:9: cannot reach",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message):
+    code = main([*args, "--out", str(tmp_path / "x")] if args[0] != "breakeven" else args)  # in-process: faster
+    stderr = capsys.readouterr().err
+    assert code == 2, stderr
+    assert message in stderr and len(stderr.strip().splitlines()) == 1
+
+
+def sweep_args(out) -> list[str]:
+    return ["sweep", "assistant", "--vary", "levers.reskilling_success=0.1:0.9:48", "--replicates", "30",
+            "--set", "levers.years=2", "--out", str(out), "--no-charts"]  # fmt: skip
+
+
+def interrupted(out, sig: int) -> subprocess.CompletedProcess:
+    """A sweep of three tasks stopped by ``sig`` once its first task is on disk."""
+    process = subprocess.Popen(
+        [*RUN, *sweep_args(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 240
+    while not list((out / "parts").glob("part-*.parquet")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(sig)
+    stdout, stderr = process.communicate(timeout=60)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def test_a_killed_sweep_resumes_to_the_same_final_table(tmp_path):
+    killed = interrupted(tmp_path / "killed", signal.SIGKILL)
+    assert killed.returncode == -signal.SIGKILL
+    done = Store(tmp_path / "killed").done()
+    assert 1 <= len(done) < 3, "the sweep finished before it was killed; make it longer"
+    resumed = run("sweep", "--resume", str(tmp_path / "killed"))
+    assert resumed.returncode == 0, resumed.stderr
+    assert Store(tmp_path / "killed").manifest["timings"][-1]["tasks_run"] == 3 - len(done)  # only the missing
+    whole = run(*sweep_args(tmp_path / "whole"))
+    assert whole.returncode == 0, whole.stderr
+    pd.testing.assert_frame_equal(Store(tmp_path / "killed").table(), Store(tmp_path / "whole").table())
+    for name in ("summary.parquet",):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "killed" / name), pd.read_parquet(tmp_path / "whole" / name)
+        )
+    replay = run("replay", str(tmp_path / "whole" / "manifest.json"), "--out", str(tmp_path / "replay"))
+    assert replay.returncode == 0, replay.stderr
+    assert replay.stdout.startswith("replay identical to")
+
+
+def test_ctrl_c_keeps_finished_tasks_and_says_how_to_resume(tmp_path):
+    stopped = interrupted(tmp_path / "s", signal.SIGINT)
+    assert stopped.returncode == 130, stopped.stderr
+    assert f"python run.py sweep --resume {tmp_path / 's'}" in stopped.stderr and "Traceback" not in stopped.stderr
+    assert Store(tmp_path / "s").done()
+    assert not list((tmp_path / "s" / "parts").glob(".*.tmp"))  # atomic writes: no torn part
