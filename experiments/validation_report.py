@@ -43,21 +43,23 @@ def within(model: float, published: float) -> bool:
 
 def headline(results: dict[str, Any]) -> str:
     tn, srk, cy, wef = (results[k] for k in ("trevor_nyberg", "sterman_repenning_kofman", "cascio_young", "wef_bcg"))
-    p_tn, p_wef = PUBLISHED["trevor_nyberg"], PUBLISHED["wef_bcg"]
+    p_tn, p_dtf, p_wef = PUBLISHED["trevor_nyberg"], PUBLISHED["davis_trevor_feng"], PUBLISHED["wef_bcg"]
     office = srk["back_office"]
     roa = [cy[f"vs_{s}_year_{y}"] for s in ("status_quo", "reinvest") for y in range(3)]
     not_higher = all(r["ci95"][0] <= 0 for r in roa)
     rows = [
         ["Trevor & Nyberg 2008: voluntary turnover, firms laying off 0.5 % minus non-downsizers",
-         f"{points(p_tn['points'])} points (13 % vs ~10.4 %)",
+         f"{points(p_tn['points'])} points ({pct(p_tn['turnover_downsizers'])} vs "
+         f"{pct(p_tn['turnover_downsizers'] - p_tn['points'])})",
          f"{ci(tn['points'], points)} points ({pct(tn['turnover_downsizer']['mean'])} vs "
          f"{pct(tn['turnover_stable']['mean'])})",
          "match" if within(tn["points"]["mean"], p_tn["points"]) else "miss"],
-        ["Trevor & Nyberg 2008: extra voluntary quitters per person laid off", "5.2 (\"more than five\")",
+        ["Trevor & Nyberg 2008: extra voluntary quitters per person laid off",
+         f"{p_tn['quitters_per_layoff']:.1f} (\"more than five times\")",
          ci(tn["quitters_per_layoff"]),
          "match" if within(tn["quitters_per_layoff"]["mean"], p_tn["quitters_per_layoff"]) else "miss"],
         ["Davis, Trevor & Feng 2015: quit hazard of laid-off people in later jobs, vs their own before",
-         "x1.56 (all later jobs), x1.65 (next job)",
+         f"x{p_dtf['hazard_ratio_later_jobs']:.2f} (all later jobs), x{p_dtf['hazard_ratio_next_job']:.2f} (next job)",
          f"not in the model (laid-off people leave it); survivors' 2nd year: x{tn['second_year_ratio']:.2f}",
          "cannot reproduce"],
         ["Sterman, Repenning & Kofman 1997: freed capacity, layoffs, commitment falls, gains eroded",
@@ -66,14 +68,14 @@ def headline(results: dict[str, Any]) -> str:
          f"{ci(office['engagement_drop'], points)} points (0-100 scale), gain eroded {keur(office['eroded']['mean'])} "
          f"({pct(office['eroded_share'])} of it)",
          "partial (sequence yes, size no)"],
-        ["Cascio, Young & Morris 1997; Cascio & Young 2003: change in ROA, cut-only minus stable, years 1-2",
-         "not significantly above 0",
+        ["Cascio, Young & Morris 1997; Cascio & Young 2003: change in ROA, cut-only minus stable (years 1, 2)",
+         "not significantly above 0 (years 0-2)",
          f"vs status_quo {ci(cy['vs_status_quo_year_1'], points)}, {ci(cy['vs_status_quo_year_2'], points)}; "
          f"vs reinvest {ci(cy['vs_reinvest_year_1'], points)}, {ci(cy['vs_reinvest_year_2'], points)} (ROA points)",
          "match" if not_higher else "miss"],
         ["WEF/BCG 2019: share of at-risk workers firms can reskill at a profit", pct(p_wef["share_reskillable_at_profit"]),
          f"{pct(wef['share_reskillable_at_profit'])} (by at-risk worker); {pct(wef['share_of_cells'])} of firm x cost "
-         f"cells; 0-100 % by firm",
+         f"cells; {pct(min(wef['by_scenario'].values()))} to {pct(max(wef['by_scenario'].values()))} by firm",
          "match" if within(wef["share_reskillable_at_profit"], p_wef["share_reskillable_at_profit"]) else "miss"],
     ]  # fmt: skip
     return table(["study and figure", "published", "model (mean [95 % CI])", "verdict"], rows)
@@ -99,7 +101,7 @@ def sterman_details(srk: dict[str, dict[str, Any]]) -> str:
     rows = []
     for name in SCENARIOS:
         case = srk[name]
-        losses = [f"{k} {keur(v)}" for k, v in case["eroded_by"].items() if v < 0][:3]
+        losses = [f"{k} {keur(v)}" for k, v in case["survivor_effect_by_book"].items() if v < 0][:3]
         rows.append([
             name, f"{case['layoffs']:.1f} of {case['headcount']:.0f} (month {case['first_layoff_month']})",
             pct(case["peak_idle_share"]), ci(case["engagement_drop"], points), ci(case["extra_quits"]),

@@ -98,11 +98,12 @@ def survivor_curve_multiplier(layoffs: np.ndarray, headcount: np.ndarray, start:
 
 @pytest.mark.parametrize("name", CALIBRATED)  # every scenario lays people off under cost_cutting
 def test_4_a_layoff_raises_quits_along_the_calibrated_survivor_curve(name):
-    """The year after the first cut, survivors quit as often more as the survivor curve calibrated on Trevor &
-    Nyberg (2008) says for the share each scenario lays off (beyond 2 % the curve is its concave extrapolation):
-    quit rates with and without the survivor effect, same policy and random numbers. Tolerance: the hand
-    formula omits the best-performer tilt and the extra vacancies' workload, which can only add quits (about
-    +5 %), so the simulated multiplier must lie in [0.97, 1.15] x the formula (0.97: Monte Carlo error)."""
+    """In the 12 months from the first cut, the quit rate rises by the multiplier that the survivor curve
+    calibrated on Trevor & Nyberg (2008) gives for the shares each scenario lays off (beyond 2 % the curve is its
+    concave extrapolation): quit rates with and without the survivor effect, same policy and random numbers.
+    Tolerance: the hand formula omits the best-performer tilt and the extra vacancies' workload, which can only
+    add quits (about +5 %), so the simulated multiplier must lie in [0.97, 1.15] x the formula (0.97: Monte
+    Carlo error)."""
     data = changed(scenario_data(name), **{"levers.years": 3})
     scenario = build(data)
     with_effect = run_replicates(scenario, ["cost_cutting"], 100, 1)["cost_cutting"]
