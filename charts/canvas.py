@@ -10,40 +10,44 @@ the plot, and labels at the right end of lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from charts.i18n import check_lang, policy_label, policy_phrase
+from charts.i18n import check_lang
 from charts.theme import GREY, INK, Theme, get_theme, policy_colours, policy_dashes, rgba
+from model.labels import policy_label, policy_phrase
+
+if TYPE_CHECKING:
+    from model.scenario import Scenario
 
 
 @dataclass(frozen=True)
 class Style:
-    """What every figure of one results set shares: theme, language, colours and dashes by policy."""
+    """What every figure of one results set shares: theme, language, colours and dashes by policy, and the
+    scenario whose policies' labels the figures use (None: labels from the kind named like each policy)."""
 
     theme: Theme
     lang: str
     colours: dict[str, str]
     dashes: dict[str, str]
+    scenario: Scenario | None = None
 
-    def label(self, policy: str, short: bool = True) -> str:
-        return policy_label(policy, self.lang, short)
+    def label(self, policy: str) -> str:
+        return policy_label(self.scenario, policy, self.lang)
 
     def phrases(self, a: str, b: str) -> dict[str, str]:
         """Title words for a pair: ``A``/``B`` open a sentence, ``a``/``b`` sit inside one."""
-        return {
-            "A": policy_phrase(a, self.lang, start=True), "B": policy_phrase(b, self.lang, start=True),
-            "a": policy_phrase(a, self.lang), "b": policy_phrase(b, self.lang),
-        }  # fmt: skip
+        phrase = lambda name, start=False: policy_phrase(self.scenario, name, self.lang, start)  # noqa: E731
+        return {"A": phrase(a, True), "B": phrase(b, True), "a": phrase(a), "b": phrase(b)}
 
     def line(self, policy: str, width: float | None = None) -> dict[str, Any]:
         return self.theme.line(self.colours.get(policy, GREY), self.dashes.get(policy, "solid"), width)
 
 
-def make_style(theme: str | Theme, lang: str, names: list[str]) -> Style:
-    return Style(get_theme(theme), check_lang(lang), policy_colours(names), policy_dashes(names))
+def make_style(theme: str | Theme, lang: str, names: list[str], scenario: Scenario | None = None) -> Style:
+    return Style(get_theme(theme), check_lang(lang), policy_colours(names), policy_dashes(names), scenario)
 
 
 def axis_name(panel: int, letter: str) -> str:

@@ -53,7 +53,7 @@ KEUR = 1000.0
 
 
 def style_for(results: Results, theme: str | Theme, lang: str) -> Style:
-    return make_style(theme, lang, data.policies(results))
+    return make_style(theme, lang, data.policies(results), results.scenario)
 
 
 def month_axis(style: Style, months: int, title: bool = True) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Words and numbers in English and French: chart strings, policy and category labels, number formats.
+"""Words and numbers in English and French: chart strings, category labels, number formats.
 
 Scenario-specific words (task, role and scenario titles) come from the scenario file's ``{en, fr}`` labels;
-this module holds only the words that every scenario shares. French numbers use a decimal comma and a narrow
+policies' display labels from ``model.labels`` (one vocabulary for tables, JSON, report and charts); this module
+holds only the words that every scenario shares. French numbers use a decimal comma and a narrow
 no-break space (U+202F) between thousands and before units: ``12 300 EUR``, ``1,5 M EUR``, ``98 %``.
 """
 
@@ -12,39 +13,6 @@ import math
 LANGS = ("en", "fr")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before a unit
 MINUS = "\u2212"  # the minus sign plotly uses on its axes
-
-# name -> {lang: (long label, short label)}
-POLICY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "cost_cutting": {
-        "en": ("Cost-killer road", "Cost-killer road"),
-        "fr": ("Voie courte (cost-killer)", "Voie courte"),
-    },
-    "reinvest": {
-        "en": ("Strategic road (reinvest)", "Strategic road"),
-        "fr": ("Voie stratégique (réinvestir)", "Voie stratégique"),
-    },
-    "hybrid": {
-        "en": ("Hybrid (reinvest part, cut the rest)", "Hybrid"),
-        "fr": ("Hybride (réinvestir une part, couper le reste)", "Hybride"),
-    },
-    "attrition": {
-        "en": ("Attrition (no layoffs, no backfill)", "Attrition"),
-        "fr": ("Attrition (ni licenciement, ni remplacement)", "Attrition"),
-    },
-    "status_quo": {
-        "en": ("Status quo (nobody decides)", "Status quo"),
-        "fr": ("Statu quo (personne ne décide)", "Statu quo"),
-    },
-}
-
-# name -> {lang: the policy inside a sentence}, for titles ("the strategic road overtakes ...")
-POLICY_PHRASES = {
-    "cost_cutting": {"en": "the cost-killer road", "fr": "la voie courte"},
-    "reinvest": {"en": "the strategic road", "fr": "la voie stratégique"},
-    "hybrid": {"en": "the hybrid road", "fr": "la voie hybride"},
-    "attrition": {"en": "attrition", "fr": "l'attrition"},
-    "status_quo": {"en": "the status quo", "fr": "le statu quo"},
-}
 
 CATEGORY_LABELS = {
     "routine": {"en": "Routine", "fr": "Routine"},
@@ -307,21 +275,6 @@ def check_lang(lang: str) -> str:
 def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang`` with ``{placeholders}`` filled in."""
     return STRINGS[check_lang(lang)][key].format(**values)
-
-
-def policy_label(name: str, lang: str, short: bool = False) -> str:
-    """A policy's display name; unknown names as written, underscores as spaces, first letter capitalised."""
-    labels = POLICY_LABELS.get(name)
-    if labels is None:
-        text = name.replace("_", " ")
-        return text[:1].upper() + text[1:]
-    return labels[check_lang(lang)][1 if short else 0]
-
-
-def policy_phrase(name: str, lang: str, start: bool = False) -> str:
-    """A policy as a sentence names it (``the strategic road``), capitalised at the ``start`` of a sentence."""
-    phrase = POLICY_PHRASES.get(name, {}).get(check_lang(lang)) or policy_label(name, lang, short=True)
-    return phrase[:1].upper() + phrase[1:] if start else phrase
 
 
 def category_label(category: str, lang: str) -> str:

@@ -24,10 +24,10 @@ from charts.i18n import (
     money_k,
     money_short,
     percent,
-    policy_label,
     t,
     years_text,
 )
+from model.labels import policy_label
 
 if TYPE_CHECKING:
     from charts.theme import Theme
@@ -133,7 +133,7 @@ def section(heading: str, body: str, anchor: str) -> str:
 def run_line(results: Results, lang: str) -> str:
     s = results.summary
     return t("r_run", lang, n=s["replicates"], years=years_text(s["years"], lang), seed=s["seed"], policies=", ".join(
-        policy_label(p, lang) for p in data.policies(results)))  # fmt: skip
+        policy_label(results.scenario, p, lang) for p in data.policies(results)))  # fmt: skip
 
 
 def headline_cards(results: Results, lang: str) -> str:
@@ -144,7 +144,7 @@ def headline_cards(results: Results, lang: str) -> str:
         a, b = pair
         summary = data.pair_summary(results, a, b)
         diff = summary["npv_diff"]
-        names = {"a": policy_label(a, lang, True), "b": policy_label(b, lang, True)}
+        names = {"a": policy_label(results.scenario, a, lang), "b": policy_label(results.scenario, b, lang)}
         ci = t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
         cards += [
             card(money_short(diff["mean"], lang, sign=True), f"{t('r_npv_diff', lang, **names)} · {ci}"),
@@ -156,7 +156,7 @@ def headline_cards(results: Results, lang: str) -> str:
         ]
     for policy in data.policies(results):
         npv = data.mean_outcome(results, policy, "npv")
-        cards.append(card(money_k(npv, lang), f"{t('r_npv_of', lang)} {policy_label(policy, lang)}"))
+        cards.append(card(money_k(npv, lang), f"{t('r_npv_of', lang)} {policy_label(results.scenario, policy, lang)}"))
     return "<div class='cards'>" + "".join(cards) + "</div>"
 
 
@@ -189,7 +189,9 @@ def crossover_text(crossover: dict, lang: str) -> str:
 def summary_table(results: Results, lang: str) -> str:
     """Mean [95 % CI] of every headline outcome, one column per policy."""
     names = data.policies(results)
-    head = "".join(f"<th class='num'>{esc(policy_label(p, lang))}</th>" for p in names)
+    head = "".join(
+        f"<th class='num'>{esc(policy_label(results.scenario, p, lang))}<br><code>{esc(p)}</code></th>" for p in names
+    )
     rows = []
     for key in SUMMARY_ROWS:
         if key not in results.summary["policies"][names[0]]:
@@ -214,7 +216,7 @@ def paired_table(results: Results, lang: str) -> str:
     head = "".join(f"<th{' class=num' if i else ''}>{esc(t(k, lang))}</th>" for i, k in enumerate(keys))
     rows = []
     for pair in results.summary["paired"]:
-        label = f"{policy_label(pair['a'], lang, True)} − {policy_label(pair['b'], lang, True)}"
+        label = f"{policy_label(results.scenario, pair['a'], lang)} − {policy_label(results.scenario, pair['b'], lang)}"
         cells = [
             stat_text(pair["npv_diff"], "npv", lang),
             stat_text(pair["cumulative_profit_diff"], "cumulative_profit", lang),

@@ -28,10 +28,21 @@ def cell(stat: dict, kind: str) -> str:
     return f"{fmt(stat['mean'], kind)} [{fmt(lo, kind)}, {fmt(hi, kind)}]"
 
 
+def label(summary: dict, policy: str) -> str:
+    """The English label the charts use (the id for a summary written before labels existed)."""
+    return summary["policies"][policy].get("label", {}).get("en", policy)
+
+
+def name(summary: dict, policy: str) -> str:
+    """``Strategic road (reinvest)``: the label with the id a researcher types."""
+    text = label(summary, policy)
+    return text if text == policy else f"{text} ({policy})"
+
+
 def format_summary(summary: dict) -> str:
     policies = list(summary["policies"])
-    header = ["", *policies]
-    rows = [[label, *(cell(summary["policies"][p][key], kind) for p in policies)] for key, label, kind in ROWS]
+    header = ["", *(name(summary, p) for p in policies)]
+    rows = [[text, *(cell(summary["policies"][p][key], kind) for p in policies)] for key, text, kind in ROWS]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [
@@ -44,11 +55,12 @@ def format_summary(summary: dict) -> str:
     for pair in summary["paired"]:
         cross = pair["crossover_month"]
         when = "never" if cross["median"] is None else f"month {cross['median']:.0f}"
+        a, b = label(summary, pair["a"]), label(summary, pair["b"])
         out += [
             "",
-            f"{pair['a']} vs {pair['b']} (paired, common random numbers):",
+            f"{name(summary, pair['a'])} vs {name(summary, pair['b'])} (paired, common random numbers):",
             f"  NPV difference      {cell(pair['npv_diff'], 'eur')}",
-            f"  P({pair['a']} beats {pair['b']})  {100 * pair['p_a_beats_b']:.0f} %",
+            f"  P({a} beats {b})  {100 * pair['p_a_beats_b']:.0f} %",
             f"  crossover           {when} (median where it happens; never in {100 * cross['share_never']:.0f} % of replicates)",
         ]
     return "\n".join(out)

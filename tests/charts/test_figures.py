@@ -79,7 +79,7 @@ def test_crossover_in_french(results):
     assert "Profit cumulé (k EUR)" in texts(fig)
     assert "Croisement : mois" in texts(fig)
     assert "L'assistante libérée (PME, 20 personnes)" in fig.layout.title.subtitle.text
-    assert [tr.line.dash for tr in fig.data if tr.name == "Voie courte"] == ["dash"]  # paper: dashes for grey print
+    assert [tr.line.dash for tr in fig.data if tr.name == "La voie courte (cost-killer)"] == ["dash"]  # paper: dashes for grey print
 
 
 def test_cash_variant(results):
@@ -203,7 +203,7 @@ def test_more_policies_one_file_per_pair_and_fixed_colours(many_results):
         tr.name: tr.line.color for tr in crossover.data if tr.yaxis == "y" and tr.mode == "lines" and tr.fill is None
     }
     assert colours["Strategic road"] == OKABE_ITO["blue"] and colours["Cost-killer road"] == OKABE_ITO["vermillion"]
-    assert colours["Slow reskilling"] == OKABE_ITO["orange"]
+    assert colours["Strategic road (slow reskilling)"] == OKABE_ITO["orange"]
 
 
 def test_registry_and_chart_names(results):
@@ -234,7 +234,7 @@ def frontier_frame() -> pd.DataFrame:
 def test_frontier_heatmap_with_the_zero_line():
     fig = frontier_figure(frontier_frame(), "talk", "fr")
     heatmap, contour, *legend = fig.data
-    assert [tr.name for tr in legend] == ["Voie stratégique devant", "Voie courte devant"]
+    assert [tr.name for tr in legend] == ["La voie stratégique devant", "La voie courte (cost-killer) devant"]
     assert heatmap.type == "heatmap" and heatmap.z.shape == (4, 5)
     assert heatmap.zmin == -heatmap.zmax and heatmap.colorscale[-1][1] == OKABE_ITO["blue"]
     assert contour.type == "contour" and contour.contours.start == 0 == contour.contours.end

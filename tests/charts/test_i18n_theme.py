@@ -12,8 +12,6 @@ from charts.i18n import (
     money_short,
     number,
     percent,
-    policy_label,
-    policy_phrase,
     separators,
 )
 from charts.theme import FREE_COLOURS, OKABE_ITO, POLICY_COLOURS, THEMES, get_theme, policy_colours
@@ -37,18 +35,6 @@ def test_english_numbers():
     assert money_short(1_259_000, "en") == "1.26M EUR"
     assert percent(0.125, "en", 1) == "12.5%"
     assert separators("en") == ".,"
-
-
-def test_policy_labels_in_both_languages():
-    assert policy_label("cost_cutting", "en") == "Cost-killer road"
-    assert policy_label("cost_cutting", "fr") == "Voie courte (cost-killer)"
-    assert policy_label("reinvest", "en") == "Strategic road (reinvest)"
-    assert policy_label("reinvest", "fr") == "Voie stratégique (réinvestir)"
-    assert policy_label("reinvest", "fr", short=True) == "Voie stratégique"
-    assert policy_label("my_own_policy", "fr") == "My own policy"
-    assert policy_phrase("reinvest", "fr", start=True) == "La voie stratégique"
-    for name in ("hybrid", "attrition", "status_quo"):
-        assert policy_label(name, "en") != policy_label(name, "fr") or name == "attrition"
 
 
 def test_unknown_language_is_a_one_line_value_error():
