@@ -182,12 +182,23 @@ def heading(style: Style, text: str, x: float, y: float) -> dict[str, Any]:
 
 
 def band_traces(
-    x: np.ndarray, q: dict[int, np.ndarray], colour: str, style: Style, name: str, line: dict, ninety: bool = True
+    x: np.ndarray,
+    q: dict[int, np.ndarray],
+    colour: str,
+    style: Style,
+    name: str,
+    line: dict,
+    ninety: bool = True,
+    outline: bool = False,
 ) -> list[dict[str, Any]]:
-    """90 % band, 50 % band and median line of one series (bands carry no hover and no legend entry)."""
+    """90 % band, 50 % band and median line of one series (bands carry no hover and no legend entry).
+
+    ``outline`` draws the 50 % band as its two edges only, thin and dotted in the series' colour: where two
+    series' bands overlap, shaded bands would blend into a grey that reads as a third series.
+    """
     a50, a90 = style.theme.band_alpha
     polygons = [(5, 95, a90)] if ninety else []
-    polygons.append((25, 75, a50))
+    polygons += [] if outline else [(25, 75, a50)]
     traces = [
         {
             "type": "scatter", "x": np.concatenate([x, x[::-1]]), "y": np.concatenate([q[hi], q[lo][::-1]]),
@@ -196,6 +207,12 @@ def band_traces(
         }
         for lo, hi, alpha in polygons
     ]  # fmt: skip
+    if outline:
+        traces.append({
+            "type": "scatter", "x": np.concatenate([x, [np.nan], x]), "y": np.concatenate([q[75], [np.nan], q[25]]),
+            "mode": "lines", "line": {"color": colour, "width": max(1.0, style.theme.line_width / 3), "dash": "dot"},
+            "hoverinfo": "skip", "showlegend": False, "legendgroup": name, "name": f"{name} 50 %",
+        })  # fmt: skip
     traces.append({"type": "scatter", "x": x, "y": q[50], "mode": "lines", "line": line, "name": name,
                    "legendgroup": name, "showlegend": False})  # fmt: skip
     return traces

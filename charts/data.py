@@ -87,32 +87,55 @@ def bands(values: np.ndarray) -> dict[int, np.ndarray]:
     return dict(zip(QUANTILES, np.percentile(values, QUANTILES, axis=0)))
 
 
+LOWER_BAND = 5  # percentile: the lower edge of the 90 % band drawn on the difference panel
+
+
 @dataclass(frozen=True)
-class Crossover:
-    """Where A's cumulative profit overtakes B's for good: per replicate and summarised."""
+class Lead:
+    """Which of two roads is ahead on a cumulative metric, and how surely: the numbers of the crossover title.
 
-    months: np.ndarray  # (R,) 1-based month or NaN when never
-    median: float | None
-    q25: float | None
-    q75: float | None
-    share_never: float
+    ``leader`` is the road ahead at the horizon in at least half of the paired runs (None when every run ends
+    level). ``for_good`` is the first month from which the lower edge of the 90 % band of the paired
+    difference (leader - other, the 5th percentile over runs) stays above zero to the horizon, None if it
+    never does. ``crossovers`` holds each run's month (1-based) from which the leader stays ahead to the
+    horizon (NaN when it is behind at the horizon); ``crossover`` is the month by which half of the runs
+    ahead at the horizon have crossed (the inverted-CDF median, a month that exists), ``q25``/``q75`` the
+    middle half of those runs.
+    """
 
-    @property
-    def happens(self) -> bool:
-        """True when most replicates cross (a median crossover month exists for the majority)."""
-        return self.median is not None and self.share_never < 0.5
+    leader: str | None
+    other: str | None
+    months: int
+    share_ahead: float
+    for_good: int | None
+    crossovers: np.ndarray
+    crossover: int | None
+    q25: int | None
+    q75: int | None
 
 
-def crossover(results: Results, a: str, b: str, metric: str = "cumulative_profit") -> Crossover:
-    """Crossover months of ``a`` over ``b`` (``experiments.compare.crossover_months``), per replicate."""
+def lead(cumulative_a: np.ndarray, cumulative_b: np.ndarray, a: str, b: str) -> Lead:
+    """The ``Lead`` of two (R, T) arrays of a cumulative metric on paired runs (``a`` leads on ties)."""
     from experiments.compare import crossover_months
 
-    months = crossover_months(wide(results.monthly, a, metric), wide(results.monthly, b, metric))
-    crossed = months[~np.isnan(months)]
-    if len(crossed) == 0:
-        return Crossover(months, None, None, None, 1.0)
-    q25, median, q75 = (float(q) for q in np.percentile(crossed, [25, 50, 75]))
-    return Crossover(months, median, q25, q75, float(np.isnan(months).mean()))
+    difference = cumulative_a - cumulative_b
+    months = difference.shape[1]
+    if np.all(np.abs(difference[:, -1]) < ZERO_EUR):
+        return Lead(None, None, months, 0.0, None, np.full(len(difference), np.nan), None, None, None)
+    if (difference[:, -1] > 0).mean() < 0.5:
+        a, b, difference, cumulative_a, cumulative_b = b, a, -difference, cumulative_b, cumulative_a
+    lower = np.percentile(difference, LOWER_BAND, axis=0)
+    below = np.nonzero(lower <= 0)[0]
+    for_good = None if lower[-1] <= 0 else int(below[-1]) + 2 if len(below) else 1
+    crossovers = crossover_months(cumulative_a, cumulative_b)
+    crossed = crossovers[~np.isnan(crossovers)]
+    q25, median, q75 = (int(q) for q in np.percentile(crossed, [25, 50, 75], method="inverted_cdf"))
+    return Lead(a, b, months, len(crossed) / len(crossovers), for_good, crossovers, median, q25, q75)
+
+
+def pair_lead(results: Results, a: str, b: str, metric: str = "cumulative_profit") -> Lead:
+    """The ``Lead`` of ``a`` and ``b`` on a monthly cumulative metric of a saved run."""
+    return lead(wide(results.monthly, a, metric), wide(results.monthly, b, metric), a, b)
 
 
 def paired_difference(results: Results, a: str, b: str, metric: str = "npv") -> np.ndarray:

@@ -94,53 +94,67 @@ def extent(traces: list[dict[str, Any]]) -> float:
 # --- the crossover ------------------------------------------------------------------------------------------
 
 
+def lead_title(lead: data.Lead, style: Style, a: str, b: str, years: int) -> str:
+    """The crossover title, with wording rules a statistician can sign (``data.Lead`` defines the numbers):
+
+    - every run ends level: "A and B end level";
+    - the lower edge of the 90 % band of the paired difference stays above zero from month m to the
+      horizon: "A overtakes B in month m" ("leads B from the start" when m is 1);
+    - otherwise only shares of runs are claimed: "A is ahead in k of 100 simulated futures at month T;
+      crossover by month c in half of them", A being the road ahead in at least half of the runs.
+    """
+    lang = style.lang
+    if lead.leader is None:
+        return t("level_title", lang, **style.phrases(a, b))
+    words = style.phrases(lead.leader, lead.other)
+    if lead.for_good == 1:
+        return t("leads_title", lang, **words)
+    if lead.for_good is not None:
+        return t("overtakes_title", lang, m=lead.for_good, **words)
+    k = round(100 * lead.share_ahead)
+    return t("ahead_share_title", lang, k=k, T=lead.months, m=lead.crossover, years=years_text(years, lang), **words)
+
+
 def crossover_title(results: Results, style: Style, metric: str) -> str:
-    years = years_text(results.summary["years"], style.lang)
     pair = data.focus_pair(results)
     if pair is None:
         policy = data.policies(results)[0]
         total = money_short(data.mean_outcome(results, policy, "cumulative_profit"), style.lang)
+        years = years_text(results.summary["years"], style.lang)
         return t("no_pair_title", style.lang, policy=style.label(policy), total=total, years=years)
-    a, b = pair
-    words = {**style.phrases(a, b), "years": years}
-    cross = data.crossover(results, a, b, metric)
-    final = data.paired_difference(results, a, b, "cumulative_profit")
-    if np.all(np.abs(final) < data.ZERO_EUR):
-        return t("level_title", style.lang, **words)
-    if cross.happens and cross.median <= 1:
-        return t("leads_title", style.lang, **words)
-    if cross.happens:
-        return t("crossover_title", style.lang, m=round(cross.median), **words)
-    return t("stays_ahead_title", style.lang, **words)
+    return lead_title(data.pair_lead(results, *pair, metric), style, *pair, results.summary["years"])
 
 
-def crossover_note(cross: data.Crossover, lang: str) -> str:
-    """``Crossover: month 8`` with the middle half of runs and the share that never cross, when informative."""
-    lines = [f"<b>{t('crossover_label', lang, m=round(cross.median))}</b>"]
-    if cross.q75 - cross.q25 >= 1:
-        lines.append(t("crossover_range", lang, lo=round(cross.q25), hi=round(cross.q75)))
-    if cross.share_never >= 0.005:
-        lines.append(t("crossover_never", lang, share=percent(cross.share_never, lang)))
+def crossover_note(lead: data.Lead, lang: str) -> str:
+    """What the marked month means: ahead for good (the 90 % band) or the crossover of half the runs ahead,
+    the middle half of the crossover months and the runs that never cross, when informative."""
+    lines = [t("for_good_label", lang, m=lead.for_good)] if lead.for_good else []
+    lines.append(t("crossover_label", lang, m=lead.crossover))
+    lines[0] = f"<b>{lines[0]}</b>"
+    if lead.q75 > lead.q25:
+        lines.append(t("crossover_range", lang, lo=lead.q25, hi=lead.q75))
+    if lead.share_ahead <= 0.995:
+        lines.append(t("crossover_never", lang, k=round(100 * (1 - lead.share_ahead))))
     return "<br>".join(lines)
 
 
-def mark_crossover(canvas: Canvas, cross: data.Crossover, colour: str, panels: list[int]) -> None:
-    """A vertical line at the median crossover month across the panels, the middle half of runs shaded."""
-    if cross.q75 > cross.q25:
-        canvas.vrect(cross.q25, cross.q75, rgba(colour, 0.10), panels)
-    canvas.vline(cross.median, {"color": colour, "width": 2, "dash": "dot"}, panels)
+def mark_crossover(canvas: Canvas, lead: data.Lead, panels: list[int]) -> None:
+    """The month the title names as a dotted line across the panels, in ink (a colour of its own, apart from
+    every road's), with its note."""
+    month = lead.for_good or lead.crossover
+    canvas.vline(month, {"color": INK, "width": 2.5, "dash": "dot"}, panels)
     canvas.annotate(
-        x=cross.median, y=1.0, xref="x", yref="y domain", text=crossover_note(cross, canvas.style.lang),
+        x=month, y=1.0, xref="x", yref="y domain", text=crossover_note(lead, canvas.style.lang),
         showarrow=False, xanchor="left", yanchor="top", xshift=12, align="left",
-        font={"size": canvas.style.theme.text_size, "color": colour},
+        font={"size": canvas.style.theme.text_size, "color": INK}, bgcolor="rgba(255,255,255,0.8)",
     )  # fmt: skip
 
 
 def crossover_figure(
     results: Results, theme: str | Theme = "talk", lang: str = "en", metric: str = "cumulative_profit"
 ) -> go.Figure:
-    """Cumulative profit (or cash) per policy with 50 % and 90 % bands; below, each paired difference against
-    the reference; the crossover month of each pair marked, with the months of the middle half of runs."""
+    """Cumulative profit (or cash) per policy, median and middle half of runs; below, each paired difference
+    against the reference with its 50 % and 90 % bands; the month the title names marked (``lead_title``)."""
     style = style_for(results, theme, lang)
     names, pairs = data.policies(results), data.pairs(results)
     months = data.n_months(results)
@@ -150,15 +164,17 @@ def crossover_figure(
     if pairs:
         a = style.label(pairs[0][0]) if len(pairs) == 1 else "A"
         headings.append(f"{t('difference_panel', lang, a=a, b=style.label(names[0]))} ({t('k_eur', lang)})")
-    subtitle = f"{scenario_title(results, lang)} · {t('median_bands', lang, n=data.n_replicates(results))}"
+    bands = t("median_bands" if pairs else "median_band", lang, n=data.n_replicates(results))
     canvas = Canvas.grid(
-        style, crossover_title(results, style, metric), subtitle, rows, 1, headings,
-        vspace=0.11, row_heights=[0.64, 0.36][:rows], shared_x=True,
+        style, crossover_title(results, style, metric), f"{scenario_title(results, lang)} · {bands}", rows, 1,
+        headings, vspace=0.11, row_heights=[0.64, 0.36][:rows], shared_x=True,
     )  # fmt: skip
     levels, ends = [], []
-    for policy in names:
+    for policy in names:  # the middle half only, outlined when roads overlap: shaded bands blend into a muddle
         q = data.bands(data.wide(results.monthly, policy, metric) / KEUR)
-        levels += band_traces(x, q, style.colours[policy], style, style.label(policy), style.line(policy))
+        levels += band_traces(
+            x, q, style.colours[policy], style, style.label(policy), style.line(policy), False, len(names) > 1
+        )
         ends.append((style.label(policy), style.colours[policy], q[50][-1]))
     canvas.add(levels, panel=1)
     end_labels(canvas, ends, months, 1, extent(levels))
@@ -170,9 +186,9 @@ def crossover_figure(
     canvas.layout["margin"]["r"] = label_margin(style, [style.label(n) for n in names])
     focus = data.focus_pair(results)
     if focus:  # other pairs cross where their difference line meets zero; one note keeps the chart readable
-        cross = data.crossover(results, *focus, metric)
-        if cross.happens:
-            mark_crossover(canvas, cross, style.colours[focus[0]], list(range(1, rows + 1)))
+        lead = data.pair_lead(results, *focus, metric)
+        if lead.leader is not None:
+            mark_crossover(canvas, lead, list(range(1, rows + 1)))
     return canvas.figure()
 
 
@@ -286,7 +302,7 @@ def panels_figure(results: Results, style: Style, title: str, subtitle: str, pan
             traces += panel_traces(results, style, policy, metric, kind, x, legend=panel == 1)
         canvas.add(traces, panel)
         values = np.concatenate([np.asarray(tr["y"], dtype=float) for tr in traces])
-        canvas.axis("y", panel, **style.theme.axis(**panel_y(kind, style.lang, values.max(), values.min())))
+        canvas.axis("y", panel, **style.theme.axis(**panel_y(kind, style.lang, np.nanmax(values), np.nanmin(values))))
     canvas.axis("x", **month_axis(style, months, title=False))
     for panel in range(len(panels) - cols + 1, len(panels) + 1):
         canvas.axis("x", panel, title={"text": t("month", style.lang), "font": {"size": style.theme.text_size}})
@@ -299,13 +315,12 @@ def panel_traces(
 ) -> list[dict[str, Any]]:
     values = panel_values(results, policy, metric, kind)
     name = style.label(policy)
+    many = len(data.policies(results)) > 1  # overlapping bands: outlined, not shaded
     if kind in ("cumulative", "mean"):
         traces = [{"type": "scatter", "x": x, "y": values.mean(0), "mode": "lines", "line": style.line(policy),
                    "name": name, "legendgroup": name}]  # fmt: skip
     else:
-        traces = band_traces(
-            x, data.bands(values), style.colours[policy], style, name, style.line(policy), ninety=False
-        )
+        traces = band_traces(x, data.bands(values), style.colours[policy], style, name, style.line(policy), False, many)
     traces[-1]["showlegend"] = legend
     return traces
 

@@ -173,7 +173,7 @@ def crossover_value(crossover: dict, lang: str) -> str:
 def crossover_label(crossover: dict, names: dict[str, str], lang: str) -> str:
     label = t("r_crossover", lang, **names)
     if crossover["median"] is not None and 0.005 <= crossover["share_never"] < 0.5:
-        label += "; " + t("crossover_never", lang, share=percent(crossover["share_never"], lang))
+        label += "; " + t("crossover_never", lang, k=round(100 * crossover["share_never"]))
     return label
 
 
@@ -182,7 +182,7 @@ def crossover_text(crossover: dict, lang: str) -> str:
         return t("r_never", lang)
     text = t("r_month", lang, m=round(crossover["median"]))
     if crossover["share_never"] >= 0.005:
-        text += " · " + t("crossover_never", lang, share=percent(crossover["share_never"], lang))
+        text += " · " + t("crossover_never", lang, k=round(100 * crossover["share_never"]))
     return text
 
 

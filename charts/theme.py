@@ -116,20 +116,23 @@ class Theme:
         from charts.i18n import separators
 
         margin = {k: v for k, v in self.margin.items() if k in ("l", "r", "b")}
-        margin["t"] = int(self.header_px(title, subtitle) + extra_top)
+        title_lines = self.wrap(title, self.title_size, TITLE_EM)
+        margin["t"] = int(self.header_px(title, subtitle) + extra_top + 0.3 * self.title_size * (len(title_lines) - 1))
+        # plotly anchors a multi-line title's top at its first baseline: push it down by the extra lines
+        pad = self.margin["pad_t"] + (len(title_lines) - 1) * self.title_size
         return {
             "width": self.width,
             "height": self.height,
             "font": {"family": FONT_FAMILY, "size": self.text_size, "color": INK},
             "title": {
-                "text": "<br>".join(self.wrap(title, self.title_size, TITLE_EM)),
+                "text": "<br>".join(title_lines),
                 "x": 0.0,
                 "xref": "paper",
                 "xanchor": "left",
                 "y": 1.0,
                 "yref": "container",
                 "yanchor": "top",
-                "pad": {"t": self.margin["pad_t"]},
+                "pad": {"t": pad},
                 "font": {"size": self.title_size, "color": INK},
                 "subtitle": {
                     "text": "<br>".join(self.wrap(subtitle, self.subtitle_size)),
@@ -173,7 +176,7 @@ THEMES = {
         text_size=24,
         tick_size=22,
         line_width=5.0,
-        band_alpha=(0.28, 0.12),
+        band_alpha=(0.10, 0.10),
         dashes=False,
         min_font=18,
         margin={"l": 110, "r": 80, "b": 100, "pad_t": 36},
@@ -188,7 +191,7 @@ THEMES = {
         text_size=13,
         tick_size=12,
         line_width=2.2,
-        band_alpha=(0.25, 0.10),
+        band_alpha=(0.08, 0.08),
         dashes=True,
         min_font=9,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 14},
@@ -203,7 +206,7 @@ THEMES = {
         text_size=15,
         tick_size=13,
         line_width=2.6,
-        band_alpha=(0.28, 0.12),
+        band_alpha=(0.10, 0.10),
         dashes=False,
         min_font=11,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 16},

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from charts import data
+from charts.canvas import make_style
 from charts.figures import (
     FIGURES,
     build_figures,
@@ -16,13 +17,14 @@ from charts.figures import (
     frontier_figure,
     histogram,
     hours_figure,
+    lead_title,
     people_figure,
     sobol_figure,
     tornado_figure,
     waterfall_figure,
 )
 from charts.i18n import NNBSP
-from charts.theme import OKABE_ITO
+from charts.theme import INK, OKABE_ITO
 
 
 def font_sizes(node) -> list[float]:
@@ -46,40 +48,86 @@ def texts(fig) -> str:
     return " | ".join(parts)
 
 
-def test_crossover_has_a_median_and_two_bands_per_policy_and_marks_the_crossover(results):
+def test_crossover_outlines_each_road_s_middle_half_and_marks_the_month_of_the_title(results):
     fig = crossover_figure(results, "talk", "en")
     names = [tr.name for tr in fig.data if tr.yaxis == "y"]
-    assert names == ["Cost-killer road 90 %", "Cost-killer road 50 %", "Strategic road 90 %",
-                     "Strategic road 50 %", "Cost-killer road", "Strategic road"]  # bands under the lines  # fmt: skip
-    assert [tr.name for tr in fig.data if tr.yaxis == "y2"][-1] == "Strategic road − Cost-killer road"
+    assert names == ["Cost-killer road 50 %", "Cost-killer road", "Strategic road 50 %", "Strategic road"]
+    assert all(tr.fill is None for tr in fig.data if tr.yaxis == "y")  # no shaded overlap that reads as a series
+    difference = [tr for tr in fig.data if tr.yaxis == "y2"]
+    assert [tr.name for tr in difference] == ["Strategic road − Cost-killer road 90 %",
+                                              "Strategic road − Cost-killer road 50 %",
+                                              "Strategic road − Cost-killer road"]  # fmt: skip
     median = next(tr for tr in fig.data if tr.name == "Cost-killer road")
-    months = data.n_months(results)
-    assert len(median.x) == months
     expected = np.median(data.wide(results.monthly, "cost_cutting", "cumulative_profit"), axis=0) / 1000
     np.testing.assert_allclose(median.y, expected)
-    cross = data.crossover(results, "reinvest", "cost_cutting")
-    assert cross.happens, "the two roads cross in the default scenario"
-    assert fig.layout.title.text == f"The strategic road overtakes the cost-killer road in month {round(cross.median)}"
-    assert f"Crossover: month {round(cross.median)}" in texts(fig)
-    lines = [s for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dot"]
-    assert [s.x0 for s in lines] == [cross.median, cross.median]  # across both panels
+    lead = data.pair_lead(results, "reinvest", "cost_cutting")
+    month = lead.for_good or lead.crossover
+    assert str(month) in fig.layout.title.text
+    [line] = {s.x0 for s in fig.layout.shapes if s.type == "line" and s.line.dash == "dot"}
+    assert line == month and all(s.line.color == INK for s in fig.layout.shapes if s.line.dash == "dot")
     assert fig.layout.xaxis2.title.text == "Month"
 
 
-def test_crossover_month_matches_the_summary(results):
+def test_the_lead_agrees_with_the_summary(results):
     pair = data.pair_summary(results, "reinvest", "cost_cutting")
-    assert data.crossover(results, "reinvest", "cost_cutting").median == pair["crossover_month"]["median"]
+    lead = data.pair_lead(results, "reinvest", "cost_cutting")
+    if lead.leader == "reinvest":
+        assert lead.share_ahead == pytest.approx(1 - pair["crossover_month"]["share_never"])
+        assert lead.q25 <= pair["crossover_month"]["median"] <= lead.q75
+
+
+def paired_runs(crossing: list[float], months: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative profits of paired runs: A − B is −1,000 EUR before each run's crossing month, +1,000 EUR from
+    it on (``inf``: never), plus a little noise; B is zero."""
+    month = np.arange(1, months + 1)
+    a = np.where(month[None, :] >= np.array(crossing)[:, None], 1000.0, -1000.0)
+    a += np.linspace(-100, 100, len(crossing))[:, None]
+    return a, np.zeros_like(a)
+
+
+LEAD_STYLE = {lang: make_style("talk", lang, ["cost_cutting", "reinvest"]) for lang in ("en", "fr")}
+
+
+def title_of(a, b, lang="en") -> str:
+    return lead_title(data.lead(a, b, "reinvest", "cost_cutting"), LEAD_STYLE[lang], "reinvest", "cost_cutting", 2)
+
+
+def test_overtakes_only_when_the_lower_band_stays_above_zero_from_that_month():
+    a, b = paired_runs([5.0] * 3 + [11.0] * 95 + [3.0] * 2)  # 2 % cross later than month 11: under the 5th percentile
+    assert data.lead(a, b, "reinvest", "cost_cutting").for_good == 11
+    assert title_of(a, b) == "The strategic road overtakes the cost-killer road in month 11"
+    assert title_of(a, b, "fr") == "La voie stratégique dépasse la voie courte au mois 11"
+    assert title_of(a + 2000, b) == "The strategic road leads the cost-killer road from the start"
+    assert title_of(b - a, b) == "The cost-killer road overtakes the strategic road in month 11"  # the mirror
+
+
+def test_otherwise_the_title_claims_shares_of_runs_only():
+    a, b = paired_runs([8.0] * 42 + [20.0] * 42 + [np.inf] * 16)  # 84 end ahead, half of them crossed by month 8
+    lead = data.lead(a, b, "reinvest", "cost_cutting")
+    assert (lead.for_good, lead.share_ahead, lead.crossover, lead.q25, lead.q75) == (None, 0.84, 8, 8, 20)
+    assert title_of(a, b) == (
+        "The strategic road is ahead in 84 of 100 simulated futures at month 24; crossover by month 8 in half of them"
+    )
+    assert title_of(a, b, "fr") == (
+        "La voie stratégique est devant dans 84 futurs simulés sur 100 au mois 24 ; "
+        "croisement au plus tard au mois 8 dans la moitié d'entre eux"
+    )
+    assert title_of(b, a).startswith("The cost-killer road is ahead in ")  # the other road, when it leads
+    assert title_of(b, b) == "The strategic road and the cost-killer road end level"
 
 
 def test_crossover_in_french(results):
     fig = crossover_figure(results, "paper", "fr")
-    assert fig.layout.title.text.startswith("La voie stratégique dépasse la voie courte au mois ")
+    lead = data.pair_lead(results, "reinvest", "cost_cutting")
+    style = make_style("paper", "fr", data.policies(results), results.scenario)
+    assert fig.layout.title.text.replace("<br>", " ") == lead_title(lead, style, "reinvest", "cost_cutting", 2)
     assert fig.layout.separators == "," + NNBSP
     assert fig.layout.xaxis2.title.text == "Mois"
     assert "Profit cumulé (k EUR)" in texts(fig)
-    assert "Croisement : mois" in texts(fig)
+    assert "Croisement au plus tard au mois" in texts(fig) or "Dès le mois" in texts(fig)
     assert "L'assistante libérée (PME, 20 personnes)" in fig.layout.title.subtitle.text
-    assert [tr.line.dash for tr in fig.data if tr.name == "La voie courte (cost-killer)"] == ["dash"]  # paper: dashes for grey print
+    dashes = [tr.line.dash for tr in fig.data if tr.name == "La voie courte (cost-killer)"]
+    assert dashes == ["dash"]  # paper: dashes for grey print
 
 
 def test_cash_variant(results):

@@ -65,3 +65,13 @@ def test_themes():
     assert THEMES["paper"].dashes and not talk.dashes
     with pytest.raises(ValueError, match="--theme poster: unknown theme; allowed: talk, paper"):
         get_theme("poster")
+
+
+def test_every_string_exists_in_both_languages_with_the_same_placeholders():
+    from string import Formatter
+
+    from charts.i18n import STRINGS
+
+    assert STRINGS["en"].keys() == STRINGS["fr"].keys()
+    fields = lambda text: {name for _, name, _, _ in Formatter().parse(text) if name}  # noqa: E731
+    assert all(fields(STRINGS["en"][key]) == fields(STRINGS["fr"][key]) for key in STRINGS["en"])
