@@ -135,11 +135,6 @@ class Canvas:
             self.shape(type="line", x0=x, x1=x, y0=0, y1=1, xref=axis_ref(panel, "x"),
                        yref=f"{axis_ref(panel, 'y')} domain", line=line, layer="above")  # fmt: skip
 
-    def vrect(self, x0: float, x1: float, colour: str, panels: list[int] | None = None) -> None:
-        for panel in panels or [1]:
-            self.shape(type="rect", x0=x0, x1=x1, y0=0, y1=1, xref=axis_ref(panel, "x"),
-                       yref=f"{axis_ref(panel, 'y')} domain", fillcolor=colour, line={"width": 0}, layer="below")  # fmt: skip
-
     def hline(self, y: float, line: dict[str, Any], panel: int = 1) -> None:
         self.shape(type="line", x0=0, x1=1, y0=y, y1=y, xref=f"{axis_ref(panel, 'x')} domain",
                    yref=axis_ref(panel, "y"), line=line, layer="below")  # fmt: skip
@@ -157,6 +152,19 @@ class Canvas:
             "orientation": "h", "x": 0.0, "xanchor": "left", "yanchor": "top",  # xref container breaks automargin
             "y": 1.0 + (self.layout["margin"]["t"] - top_px) / plot_px, "font": {"size": theme.text_size},
             "itemwidth": 40, "bgcolor": "rgba(255,255,255,0)",
+        }  # fmt: skip
+
+    def legend_right(self, names: list[str]) -> None:
+        """A vertical legend right of the plot (long entries: ``<br>`` splits them); the right margin grows to
+        hold the widest line."""
+        theme = self.style.theme
+        widest = max(len(line) for name in names for line in name.split("<br>"))
+        self.layout["margin"]["r"] = int(0.55 * theme.text_size * widest + 60)
+        self.layout["showlegend"] = True
+        self.layout["legend"] = {
+            "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top", "traceorder": "normal",
+            "font": {"size": theme.text_size}, "bgcolor": "rgba(255,255,255,0)", "itemwidth": 40,
+            "tracegroupgap": 0.6 * theme.text_size,
         }  # fmt: skip
 
     def panel_px(self, panel: int) -> float:

@@ -210,3 +210,83 @@ def task_label(results: Results, task_id: str, lang: str) -> str:
 
 def mean_outcome(results: Results, policy: str, metric: str) -> float:
     return float(results.summary["policies"][policy][metric]["mean"])
+
+
+# --- what drove each paired run ---------------------------------------------------------------------------
+
+DRIVERS = ("reskilling_failed", "reskilled_left", "work_undone", "customers_left")
+CUSTOMERS_LEFT_SHARE = 0.05  # of the initial customer base
+INDICATORS = ("reskilled_staff", "reskilling_failed_staff", "undone_required_hours", "layoffs", "customers")
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """What drove each paired run: ``groups[r]`` indexes ``kinds``, a (driver, road) per rule and road, then
+    ``("none", None)`` for the runs no rule explains (see ``classify``)."""
+
+    groups: np.ndarray
+    kinds: list[tuple[str, str | None]]
+
+    def present(self) -> list[tuple[str, str | None, np.ndarray]]:
+        """(driver, road, mask over runs) of every group that holds at least one run, in rule order."""
+        masks = [(kind, self.groups == i) for i, kind in enumerate(self.kinds)]
+        return [(driver, road, mask) for (driver, road), mask in masks if mask.any()]
+
+
+def road_indicators(monthly: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """(R,) indicators of one road from its (R, T) monthly metrics ``INDICATORS``."""
+    return {
+        "peak_reskilled": monthly["reskilled_staff"].max(1),
+        "final_reskilled": monthly["reskilled_staff"][:, -1],
+        "peak_failed": monthly["reskilling_failed_staff"].max(1),
+        "undone_hours": monthly["undone_required_hours"].sum(1),
+        "layoffs": monthly["layoffs"].sum(1),
+        "final_customers": monthly["customers"][:, -1],
+    }
+
+
+def classify(
+    a: dict[str, np.ndarray], b: dict[str, np.ndarray], names: tuple[str, str], hours_per_month: float,
+    initial_customers: float,
+) -> Drivers:  # fmt: skip
+    """Name what drove each paired run of roads ``names`` = (A, B) from their ``road_indicators``.
+
+    Rules, in this order, road A before road B; a run takes the first that holds for it:
+
+    1. ``reskilling_failed``: on the road, at least one person failed reskilling and no more passed it than
+       failed (the most people on staff at once with each outcome);
+    2. ``reskilled_left``: the road had reskilled people and at least half of them were gone at the horizon;
+    3. ``work_undone``: the road laid people off and left more required work undone than the other road, by
+       at least one month of a full-time post (``hours_per_month``) per person it laid off;
+    4. ``customers_left``: the road ended with fewer customers than the other, by at least
+       ``CUSTOMERS_LEFT_SHARE`` of the initial base.
+
+    Runs that no rule explains are ``none``.
+    """
+    tests = {
+        "reskilling_failed": lambda x, y: (x["peak_failed"] > 0) & (x["peak_failed"] >= x["peak_reskilled"]),
+        "reskilled_left": lambda x, y: (x["peak_reskilled"] > 0) & (x["final_reskilled"] <= x["peak_reskilled"] / 2),
+        "work_undone": lambda x, y: (
+            (x["layoffs"] > 0) & (x["undone_hours"] - y["undone_hours"] >= hours_per_month * x["layoffs"])
+        ),
+        "customers_left": lambda x, y: (
+            y["final_customers"] - x["final_customers"] >= CUSTOMERS_LEFT_SHARE * initial_customers
+        ),
+    }
+    roads = ((names[0], a, b), (names[1], b, a))
+    kinds = [(driver, road) for driver in DRIVERS for road, _, _ in roads]
+    masks = [tests[driver](x, y) for driver in DRIVERS for _, x, y in roads]
+    groups = np.select(masks, np.arange(len(masks)), default=len(masks)) if masks else np.zeros(0, int)
+    return Drivers(groups, [*kinds, ("none", None)])
+
+
+def drivers(results: Results, a: str, b: str) -> Drivers | None:
+    """``classify`` on a saved run; None for a run saved before the indicators were recorded."""
+    if not set(INDICATORS) <= set(results.monthly.columns):
+        return None
+    a_values, b_values = ({m: wide(results.monthly, p, m) for m in INDICATORS} for p in (a, b))
+    scenario = results.scenario
+    return classify(
+        road_indicators(a_values), road_indicators(b_values), (a, b), scenario.simulation.hours_per_month,
+        scenario.customers.initial,
+    )  # fmt: skip

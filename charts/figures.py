@@ -44,7 +44,7 @@ from charts.i18n import (
     t,
     years_text,
 )
-from charts.theme import BEFORE_FILL, INK, OKABE_ITO, Theme, rgba
+from charts.theme import BEFORE_FILL, DRIVER_COLOURS, INK, OKABE_ITO, Theme
 
 if TYPE_CHECKING:
     from experiments.results import Results
@@ -411,29 +411,33 @@ def waterfall_range(values: list[float]) -> list[float]:
 def difference_figure(
     results: Results, theme: str | Theme = "talk", lang: str = "en", a: str | None = None, b: str | None = None
 ) -> go.Figure:
-    """The distribution of the paired NPV difference A - B over replicates, with P(A beats B) as the title."""
+    """The distribution of the paired NPV difference A - B over replicates, P(A beats B) as the title, the runs
+    coloured by what drove them (``data.drivers``; by which road is ahead for runs saved without the
+    indicators), with each group's count and mean in the legend."""
     style = style_for(results, theme, lang)
     a, b = require_pair(results, a, b)
     diff = data.paired_difference(results, a, b, "npv")
     pair = data.pair_summary(results, a, b)
     words = {"a": style.label(a), "b": style.label(b)}
     lo, hi = pair["npv_diff"]["ci95"]
-    title = t("difference_title", lang, p=percent(pair["p_a_beats_b"], lang), **style.phrases(a, b))
+    title = t("difference_title", lang, k=round(100 * pair["p_a_beats_b"]), **style.phrases(a, b))
     subtitle = t(
         "difference_subtitle", lang, n=len(diff), mean=money_short(diff.mean(), lang, sign=True),
         lo=money_short(lo, lang, sign=True), hi=money_short(hi, lang, sign=True), **words,
     )  # fmt: skip
+    found = data.drivers(results, a, b)
+    groups = driver_groups(style, found, diff) if found else ahead_groups(style, diff, a, b)
+    if found:
+        subtitle += t("drivers_subtitle", lang)
     canvas = Canvas.single(style, title, subtitle)
-    centres, counts, width = histogram(diff / KEUR)
-    for wins, policy, key in ((centres > 0, a, "a_wins"), (centres <= 0, b, "b_wins")):
-        name = t(key, lang, **words)
-        canvas.add(
-            {
-                "type": "bar", "x": centres[wins], "y": counts[wins], "width": width, "name": name,
-                "marker": {"color": style.colours[policy], "line": {"color": "white", "width": 0.5}},
-                "hovertemplate": f"{name}: %{{x:+,.0f}} k EUR · %{{y}}<extra></extra>",
-            }
-        )  # fmt: skip
+    edges, width = histogram_edges(diff / KEUR)
+    centres = (edges[:-1] + edges[1:]) / 2
+    for name, marker, mask in groups:
+        counts, _ = np.histogram(diff[mask] / KEUR, bins=edges)
+        canvas.add({
+            "type": "bar", "x": centres, "y": counts, "width": width, "name": name, "marker": marker,
+            "hovertemplate": f"{name.replace('<br>', ' ')}: %{{x:+,.0f}} k EUR · %{{y}}<extra></extra>",
+        })  # fmt: skip
     mean = diff.mean() / KEUR
     canvas.vline(0, {"color": INK, "width": 2})
     canvas.vline(mean, {"color": INK, "width": 2, "dash": "dash"})
@@ -441,22 +445,62 @@ def difference_figure(
         x=mean, y=1.0, xref="x", yref="y domain", text=t("mean", lang, v=money_short(diff.mean(), lang, sign=True)),
         showarrow=False, xanchor="left", yanchor="bottom", xshift=8, font={"size": style.theme.text_size},
     )  # fmt: skip
+    for key, side in (("b_wins", "right"), ("a_wins", "left")):  # which side of zero is whose win
+        canvas.annotate(
+            x=0, y=1.0, xref="x", yref="y domain", text=t(key, lang, **words), showarrow=False, xanchor=side,
+            yanchor="top", xshift=-10 if side == "right" else 10, font={"size": style.theme.text_size, "color": INK},
+            bgcolor="rgba(255,255,255,0.85)",
+        )  # fmt: skip
     canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False))
     canvas.axis("y", **style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
-    canvas.layout["bargap"] = 0.0
-    canvas.legend_top(room_below=1.2 * style.theme.text_size)  # room for the mean's label
+    canvas.layout.update(bargap=0.0, barmode="stack")
+    canvas.axis("y", range=[0, 1.15 * max(np.histogram(diff / KEUR, bins=edges)[0].max(), 1)])  # room for the sides
+    if found:
+        canvas.legend_right([name for name, _, _ in groups])
+    else:
+        canvas.legend_top(room_below=1.2 * style.theme.text_size)  # room for the mean's label
     return canvas.figure()
 
 
-def histogram(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, np.ndarray, float]:
-    """Counts on bins of a round width with an edge at zero: (centres, counts, width)."""
+def driver_groups(style: Style, found: data.Drivers, diff: np.ndarray) -> list[tuple[str, dict, np.ndarray]]:
+    """(legend name, marker, mask) per driver group: what, whose road, how many runs, their mean difference."""
+    groups, present = [], found.present()
+    both = {driver for driver, road, _ in present if road == found.kinds[1][1]} & {
+        driver for driver, road, _ in present if road == found.kinds[0][1]
+    }  # a driver on both roads: B's hatched
+    for driver, road, mask in present:
+        what = t(f"driver_{driver}", style.lang, road=style.label(road)) if road else t("driver_none", style.lang)
+        count = t("driver_count", style.lang, n=int(mask.sum()), mean=money_short(diff[mask].mean(), style.lang, True))
+        pattern = {"shape": "/" if driver in both and road == found.kinds[1][1] else ""}
+        marker = {"color": DRIVER_COLOURS[driver], "line": {"color": "white", "width": 0.5}, "pattern": pattern}
+        groups.append((f"{what}<br>{count}", marker, mask))
+    return groups
+
+
+def ahead_groups(style: Style, diff: np.ndarray, a: str, b: str) -> list[tuple[str, dict, np.ndarray]]:
+    """Runs where A is ahead and where B is, in the roads' colours."""
+    words = {"a": style.label(a), "b": style.label(b)}
+    return [
+        (t(key, style.lang, **words), {"color": style.colours[policy], "line": {"color": "white", "width": 0.5}}, mask)
+        for key, policy, mask in (("a_wins", a, diff > 0), ("b_wins", b, diff <= 0))
+    ]
+
+
+def histogram_edges(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, float]:
+    """Bin edges of a round width with an edge at zero, and the width."""
     lo, hi = float(np.min(values)), float(np.max(values))
     span = max(hi - lo, abs(hi), 1e-9)
     width = nice_step(span / target_bins)
     edges = np.arange(np.floor(min(lo, 0.0) / width), np.ceil(max(hi, 0.0) / width) + 1) * width
     if len(edges) < 2 or hi == lo:
         edges = np.array([-width, 0.0, width])
-    counts, edges = np.histogram(values, bins=edges)
+    return edges, width
+
+
+def histogram(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, np.ndarray, float]:
+    """Counts on bins of a round width with an edge at zero: (centres, counts, width)."""
+    edges, width = histogram_edges(values, target_bins)
+    counts, _ = np.histogram(values, bins=edges)
     return (edges[:-1] + edges[1:]) / 2, counts, width
 
 

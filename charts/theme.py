@@ -33,6 +33,15 @@ POLICY_COLOURS = {
     "attrition": OKABE_ITO["bluish_green"],
     "status_quo": GREY,
 }
+# What drove a paired run (charts.data.DRIVERS): colours apart from the roads' blue and vermillion, the runs no
+# rule explains in light grey so that the named groups stand out.
+DRIVER_COLOURS = {
+    "reskilling_failed": OKABE_ITO["orange"],
+    "reskilled_left": OKABE_ITO["reddish_purple"],
+    "work_undone": OKABE_ITO["bluish_green"],
+    "customers_left": OKABE_ITO["sky_blue"],
+    "none": "#C8C8C8",
+}
 FREE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["black"], OKABE_ITO["yellow"])
 POLICY_DASHES = {
     "reinvest": "solid",

@@ -1,6 +1,11 @@
-"""Plain-text tables of a comparison, for the terminal."""
+"""Plain-text tables of a comparison, for the terminal, and what to do next with its results."""
 
 from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
 
 ROWS = (
     ("npv", "NPV", "eur"),
@@ -64,3 +69,26 @@ def format_summary(summary: dict) -> str:
             f"  crossover           {when} (median where it happens; never in {100 * cross['share_never']:.0f} % of replicates)",
         ]
     return "\n".join(out)
+
+
+def shown(path: str | Path) -> str:
+    """A path as a user types it: relative to the current directory when under it."""
+    path = Path(os.path.abspath(path))  # not resolve(): .venv/bin/python is a link the user typed
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def next_steps(out_dir: Path, report: Path | None) -> str:
+    """Where the results and the report are, and the exact commands that turn them into slides."""
+    run = Path(__file__).resolve().parent.parent / "run.py"
+    charts = shlex.join([shown(sys.executable), shown(run), "charts", shown(out_dir)])
+    lines = [f"results: {shown(out_dir)}"]
+    if report is not None:
+        lines.append(f"report:  {shown(report)} (open in a browser; works offline)")
+    lines += [
+        f"slides:  {charts} --format png --theme talk",
+        f"         (1920x1080 PNGs into {shown(out_dir / 'charts')}; add --deck for one 16:9 PDF, --lang fr for French)",
+    ]
+    return "\n".join(lines)

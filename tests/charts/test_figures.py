@@ -24,7 +24,7 @@ from charts.figures import (
     waterfall_figure,
 )
 from charts.i18n import NNBSP
-from charts.theme import INK, OKABE_ITO
+from charts.theme import DRIVER_COLOURS, INK, OKABE_ITO
 
 
 def font_sizes(node) -> list[float]:
@@ -209,19 +209,16 @@ def test_waterfall_in_french(results):
     assert fig.layout.title.text.startswith("La voie stratégique rapporte")
 
 
-def test_difference_distribution_and_p_a_beats_b(results):
-    fig = difference_figure(results, "talk", "en")
+def test_difference_title_is_p_a_beats_b_in_simulated_futures(results):
     pair = data.pair_summary(results, "reinvest", "cost_cutting")
-    assert sum(sum(tr.y) for tr in fig.data) == results.summary["replicates"]
-    assert (
-        fig.layout.title.text
-        == f"The strategic road beats the cost-killer road in {round(100 * pair['p_a_beats_b'])}% of runs"
+    k = round(100 * pair["p_a_beats_b"])
+    fig = difference_figure(results, "talk", "en")
+    assert fig.layout.title.text.replace("<br>", " ") == (
+        f"The strategic road beats the cost-killer road on NPV in {k} of 100 simulated futures"
     )
-    assert [tr.name for tr in fig.data] == ["Strategic road ahead", "Cost-killer road ahead"]
-    assert all(x > 0 for x in fig.data[0].x) and all(x <= 0 for x in fig.data[1].x)
-    assert any(a.text.startswith("mean +") for a in fig.layout.annotations)
+    assert any(a.text.startswith("mean +") or a.text.startswith("mean \u2212") for a in fig.layout.annotations)
     french = difference_figure(results, "talk", "fr")
-    assert "des simulations" in french.layout.title.text and f"{NNBSP}%" in french.layout.title.text
+    assert f"dans {k} futurs simulés sur 100" in french.layout.title.text.replace("<br>", " ")
 
 
 def test_histogram_has_an_edge_at_zero():
@@ -319,3 +316,58 @@ def test_research_charts_join_the_set_when_their_files_exist(fresh_dir):
     )
     names = [name for name, _ in build_figures(load_results(fresh_dir))]
     assert names[-3:] == ["frontier", "tornado", "sobol"]
+
+
+# --- what drove each run -------------------------------------------------------------------------------------
+
+
+def road(**values) -> dict[str, np.ndarray]:
+    """``road_indicators`` of four runs: nothing happened unless given."""
+    base = {"peak_reskilled": 0, "final_reskilled": 0, "peak_failed": 0, "undone_hours": 0, "layoffs": 0,
+            "final_customers": 100}  # fmt: skip
+    return {key: np.asarray(values.get(key, [base[key]] * 4), dtype=float) for key in base}
+
+
+def test_drivers_follow_the_stated_rules_in_order():
+    a = road(peak_reskilled=[1, 2, 0, 2], peak_failed=[1, 1, 0, 0], final_reskilled=[1, 2, 0, 1])
+    b = road(layoffs=[1, 1, 1, 0], undone_hours=[500, 200, 160, 0], final_customers=[100, 100, 100, 100])
+    found = data.classify(a, b, ("reinvest", "cost_cutting"), hours_per_month=150.0, initial_customers=100.0)
+    kinds = [found.kinds[g] for g in found.groups]
+    assert kinds == [
+        ("reskilling_failed", "reinvest"),  # 1 failed, 1 passed: fell through (before any later rule)
+        ("work_undone", "cost_cutting"),  # 2 passed, 1 failed: worked; 200 h undone, more than 150 h per layoff
+        ("work_undone", "cost_cutting"),  # 160 h >= 150 h
+        ("reskilled_left", "reinvest"),  # half the reskilled gone at the horizon
+    ]
+    b["undone_hours"][:] = 149.0
+    b["final_customers"][:] = [100, 100, 94, 100]
+    found = data.classify(a, b, ("reinvest", "cost_cutting"), 150.0, 100.0)
+    assert [found.kinds[g] for g in found.groups][1:3] == [("none", None), ("customers_left", "cost_cutting")]
+    assert [(d, r, int(m.sum())) for d, r, m in found.present()] == [
+        ("reskilling_failed", "reinvest", 1), ("reskilled_left", "reinvest", 1),
+        ("customers_left", "cost_cutting", 1), ("none", None, 1),
+    ]  # fmt: skip
+
+
+def test_difference_chart_names_each_driver_with_its_count_and_mean(results):
+    fig = difference_figure(results, "talk", "en")
+    found = data.drivers(results, "reinvest", "cost_cutting")
+    diff = data.paired_difference(results, "reinvest", "cost_cutting")
+    assert [int(sum(tr.y)) for tr in fig.data] == [int(mask.sum()) for _, _, mask in found.present()]
+    assert sum(sum(tr.y) for tr in fig.data) == results.summary["replicates"]
+    for trace, (driver, _, mask) in zip(fig.data, found.present()):
+        assert f"{int(mask.sum())} runs, mean " in trace.name and trace.marker.color == DRIVER_COLOURS[driver]
+    assert fig.layout.barmode == "stack" and fig.layout.legend.orientation == "v"
+    assert "Strategic road ahead" in texts(fig) and "Cost-killer road ahead" in texts(fig)
+    assert np.isclose(diff.mean() / 1000, [s.x0 for s in fig.layout.shapes if s.line.dash == "dash"][0])
+
+
+def test_a_run_saved_without_the_indicators_is_split_by_which_road_is_ahead(results):
+    import dataclasses
+
+    old = dataclasses.replace(results, monthly=results.monthly.drop(columns=["reskilled_staff"]))
+    assert data.drivers(old, "reinvest", "cost_cutting") is None
+    fig = difference_figure(old, "talk", "en")
+    assert [tr.name for tr in fig.data] == ["Strategic road ahead", "Cost-killer road ahead"]
+    diff = data.paired_difference(results, "reinvest", "cost_cutting")
+    assert [sum(tr.y) for tr in fig.data] == [(diff > 0).sum(), (diff <= 0).sum()]
