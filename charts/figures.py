@@ -510,6 +510,106 @@ def nice_step(raw: float) -> float:
     return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw))
 
 
+# --- the headline slide -------------------------------------------------------------------------------------
+
+CLEAR_SHARE = 0.9  # "pays" when the mean's 95 % interval excludes zero and it wins in 9 futures of 10
+
+
+def verdict(results: Results, style: Style, a: str, b: str) -> str:
+    """The verdict in board words, from the paired NPV difference of ``a`` and ``b``:
+
+    - its 95 % interval holds zero: "no clear winner", with the share of futures where the leader is ahead;
+    - otherwise the road the mean favours "pays" when it is ahead in at least ``CLEAR_SHARE`` of the paired
+      runs, and else "earns more on average, but the other wins in k of 100 futures".
+    """
+    pair = data.pair_summary(results, a, b)
+    mean, (lo, hi) = pair["npv_diff"]["mean"], pair["npv_diff"]["ci95"]
+    share_a = pair["p_a_beats_b"]
+    share_b = float((data.paired_difference(results, a, b, "npv") < 0).mean())
+    years = years_text(results.summary["years"], style.lang)
+    if lo <= 0 <= hi:
+        x, share = (a, share_a) if share_a >= share_b else (b, share_b)
+        return t("verdict_unclear", style.lang, x=style.phrases(x, x)["a"], k=round(100 * share), years=years)
+    x, y, share_x, share_y = (a, b, share_a, share_b) if mean > 0 else (b, a, share_b, share_a)
+    words = {**style.phrases(x, y), "money": money_short(abs(mean), style.lang), "years": years}
+    if share_x >= CLEAR_SHARE:
+        return t("verdict_clear", style.lang, k=round(100 * share_x), **words)
+    return t("verdict_mostly", style.lang, k=round(100 * share_y), **words)
+
+
+def headline_numbers(results: Results, style: Style, a: str, b: str) -> list[tuple[str, str, str, str]]:
+    """(heading, big number A - B, what it counts with both roads' values, a second line) for money, people
+    and customers."""
+    lang = style.lang
+    mean = lambda policy, metric: data.mean_outcome(results, policy, metric)  # noqa: E731
+    pair = data.pair_summary(results, a, b)
+    lo, hi = pair["npv_diff"]["ci95"]
+    both = lambda metric, fmt: {"va": fmt(mean(a, metric)), "vb": fmt(mean(b, metric))}  # noqa: E731
+    number = lambda v: compact(v, lang) if abs(v) >= 100 else count(v, lang)  # noqa: E731
+    share = lambda v: percent(v, lang)  # noqa: E731
+    years = years_text(results.summary["years"], lang)
+    words = {**style.phrases(a, b), "years": years}
+    diff = lambda metric: mean(a, metric) - mean(b, metric)  # noqa: E731
+    return [
+        (t("h_money", lang), money_short(pair["npv_diff"]["mean"], lang, sign=True),
+         t("h_money_what", lang, **words),
+         t("r_ci", lang, lo=money_short(lo, lang, True), hi=money_short(hi, lang, True))),
+        (t("h_people", lang), number_sign(diff("final_headcount"), lang),
+         t("h_people_what", lang, **words, **both("final_headcount", number)),
+         t("h_staff_kept", lang, **both("employee_retention", share))),
+        (t("h_customers", lang), number_sign(diff("final_customers"), lang),
+         t("h_customers_what", lang, **words, **both("final_customers", number)),
+         t("h_customers_kept", lang, **both("customer_retention", share))),
+    ]  # fmt: skip
+
+
+def number_sign(x: float, lang: str) -> str:
+    """A signed count for a headline: ``+1.0``, ``+9.8``, ``+1,230``."""
+    return compact(x, lang, sign=True) if abs(x) >= 100 else number(x, lang, 1, sign=True)
+
+
+def headline_figure(results: Results, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:
+    """The headline slide: the verdict (``verdict``) as the title; money (NPV difference), people (employed
+    at the horizon) and customers (at the horizon) as three big numbers, A - B, each with both roads'
+    values; below, in how many of 100 simulated futures each road comes out ahead on NPV."""
+    style = style_for(results, theme, lang)
+    a, b = require_pair(results, None, None)
+    subtitle = t("h_subtitle", lang, scenario=scenario_title(results, lang), n=data.n_replicates(results),
+                 years=years_text(results.summary["years"], lang), a=style.label(a), b=style.label(b))  # fmt: skip
+    canvas = Canvas.single(style, verdict(results, style, a, b), subtitle)
+    size = style.theme
+    column_chars = int((size.width - size.margin["l"] - size.margin["r"]) / 3 / (0.5 * size.text_size)) - 2
+    for column, (heading, big, what, more) in enumerate(headline_numbers(results, style, a, b)):
+        x = column / 3
+        for y, text, font in (
+            (0.98, f"<b>{heading}</b>", {"size": size.text_size, "color": "#555555"}),
+            (0.9, f"<b>{big}</b>", {"size": round(2.4 * size.title_size), "color": INK}),
+            (0.64, "<br>".join(textwrap.wrap(what, column_chars)), {"size": size.text_size, "color": INK}),
+            (0.48, "<br>".join(textwrap.wrap(more, column_chars)), {"size": size.text_size, "color": "#555555"}),
+        ):
+            canvas.annotate(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, xanchor="left",
+                            yanchor="top", align="left", font=font)  # fmt: skip
+    diff = data.paired_difference(results, a, b, "npv")
+    shares = [(a, float((diff > 0).mean())), (b, float((diff < 0).mean()))]
+    for policy, share in shares:
+        k = round(100 * share)
+        canvas.add(
+            {"type": "bar", "orientation": "h", "x": [100 * share], "y": [""], "name": style.label(policy),
+             "marker": {"color": style.colours[policy]}, "text": [t("h_ahead", lang, road=style.label(policy), k=k)],
+             "textposition": "inside", "insidetextanchor": "middle", "textfont": {"size": size.text_size,
+             "color": "white"}, "hoverinfo": "skip", "xaxis": "x2", "yaxis": "y2"},
+            panel=2,
+        )  # fmt: skip
+    canvas.layout["xaxis"] = {"visible": False, "domain": [0, 1]}
+    canvas.layout["yaxis"] = {"visible": False, "domain": [0.3, 1.0]}
+    canvas.layout["xaxis2"] = {"visible": False, "domain": [0, 1], "range": [0, 100], "anchor": "y2"}
+    canvas.layout["yaxis2"] = {"visible": False, "domain": [0.0, 0.14], "anchor": "x2"}
+    canvas.layout["barmode"] = "stack"
+    canvas.annotate(x=0, y=0.16, xref="paper", yref="paper", text=t("h_ahead_heading", lang), showarrow=False,
+                    xanchor="left", yanchor="bottom", font={"size": size.text_size, "color": "#555555"})  # fmt: skip
+    return canvas.figure()
+
+
 # --- the research toolkit ------------------------------------------------------------------------------------
 
 
@@ -673,6 +773,7 @@ class FigureSpec:
     name: str
     build: Callable[..., go.Figure]
     per_pair: bool = False  # one figure per paired comparison (A vs the reference)
+    needs_pair: bool = False  # drawn only when the run compares policies
     source: str | None = None  # needs this file in the results directory
     default: bool = True  # drawn when no --only is given
 
@@ -680,6 +781,7 @@ class FigureSpec:
 FIGURES: dict[str, FigureSpec] = {
     spec.name: spec
     for spec in (
+        FigureSpec("headline", headline_figure, needs_pair=True),
         FigureSpec("crossover", crossover_figure),
         FigureSpec("hours", hours_figure),
         FigureSpec("people", people_figure),
@@ -707,7 +809,7 @@ def check_names(only: list[str] | None) -> list[str]:
 def build_figures(
     results: Results, theme: str | Theme = "talk", lang: str = "en", only: list[str] | None = None
 ) -> list[tuple[str, go.Figure]]:
-    """(file stem, figure) for each chart that applies to ``results``.
+    """(file stem, figure) for each chart that applies to ``results``, in story order (``FIGURES``'s order).
 
     Paired charts come once per pair: the headline pair's stem is the chart name, other pairs add
     ``-A-vs-B``. Research charts come only when their file exists; naming one in ``only`` without its file
@@ -721,6 +823,8 @@ def build_figures(
         if spec.source and not (Path(results.path) / spec.source).exists():
             if only is not None:
                 raise ValueError(f"{name}: needs {spec.source} in {results.path} (run the sweep or sensitivity first)")
+            continue
+        if spec.needs_pair and focus is None:
             continue
         if not spec.per_pair:
             figures.append((name, spec.build(results, theme, lang)))

@@ -48,6 +48,7 @@ h1 { font-size: 30px; margin: 8px 0 4px; } h2 { font-size: 22px; margin-top: 40p
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 16px; margin: 20px 0; }
 .card { border: 1px solid #e2e2e2; border-radius: 8px; padding: 14px 16px; background: #fafafa; }
 .card .value { font-size: 28px; font-weight: 600; } .card .label { color: #555; font-size: 14px; }
+.verdict { font-size: 21px; font-weight: 600; margin: 16px 0 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0 16px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #f3f3f3; } td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -106,8 +107,10 @@ def render_page(results: Results, theme: Theme, lang: str, out_dir: Path) -> str
         f"<h1>{esc(title)}</h1>",
         f"<p class='lead'>{esc(getattr(results.scenario.meta.description, lang))}</p>",
         f"<p class='meta'>{esc(run_line(results, lang))}</p>",
+        verdict_html(results, theme, lang),
         headline_cards(results, lang),
         section(t("r_summary", lang), summary_table(results, lang) + paired_table(results, lang), "summary"),
+        section(t("r_drivers", lang), drivers_html(results, lang), "drivers"),
         section(t("r_charts", lang), charts_html(results, theme, lang), "charts"),
         section(t("r_assumptions", lang), assumptions_html(results, lang, out_dir), "assumptions"),
         section(t("r_provenance", lang), provenance_html(results, lang), "provenance"),
@@ -158,6 +161,51 @@ def headline_cards(results: Results, lang: str) -> str:
         npv = data.mean_outcome(results, policy, "npv")
         cards.append(card(money_k(npv, lang), f"{t('r_npv_of', lang)} {policy_label(results.scenario, policy, lang)}"))
     return "<div class='cards'>" + "".join(cards) + "</div>"
+
+
+def verdict_html(results: Results, theme: Theme, lang: str) -> str:
+    """The headline slide's verdict as the page's lead sentence (nothing for a one-policy run)."""
+    from charts.canvas import make_style
+    from charts.figures import verdict
+
+    pair = data.focus_pair(results)
+    if pair is None:
+        return ""
+    style = make_style(theme, lang, data.policies(results), results.scenario)
+    return f"<p class='verdict'>{esc(verdict(results, style, *pair))}</p>"
+
+
+def drivers_html(results: Results, lang: str) -> str:
+    """The rules that name what drove each paired run, then per pair: runs, mean NPV difference and P(A beats
+    B) of each group (``charts.data.classify``)."""
+    scenario = results.scenario
+    rules = t("r_drivers_rules", lang, h=round(scenario.simulation.hours_per_month),
+              share=percent(data.CUSTOMERS_LEFT_SHARE, lang),
+              n=round(data.CUSTOMERS_LEFT_SHARE * scenario.customers.initial))  # fmt: skip
+    items = "".join(f"<li>{esc(rule)}</li>" for rule in rules.split("|"))
+    body = [f"<p>{esc(t('r_drivers_intro', lang))}</p><ol>{items}</ol>"]
+    for a, b in data.pairs(results):
+        found = data.drivers(results, a, b)
+        if found is None:
+            body.append(f"<p>{esc(t('r_drivers_missing', lang))}</p>")
+            break
+        diff = data.paired_difference(results, a, b, "npv")
+        names = {"a": policy_label(scenario, a, lang), "b": policy_label(scenario, b, lang)}
+        head = "".join(f"<th{' class=num' if i else ''}>{esc(t(k, lang, **names))}</th>" for i, k in enumerate(
+            ("r_driver", "r_runs", "r_npv_diff_col", "r_p_beats_col")))  # fmt: skip
+        rows = []
+        for driver, road, mask in found.present():
+            what = (
+                t(f"driver_{driver}", lang, road=policy_label(scenario, road, lang)) if road else t("driver_none", lang)
+            )
+            cells = [f"{int(mask.sum())} ({percent(mask.mean(), lang)})", money_k(diff[mask].mean(), lang),
+                     percent((diff[mask] > 0).mean(), lang)]  # fmt: skip
+            rows.append(
+                f"<tr><td>{esc(what)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>"
+            )
+        caption = esc(t("r_npv_diff", lang, **names))
+        body.append(f"<p><b>{caption}</b></p><table><tr>{head}</tr>{''.join(rows)}</table>")
+    return "\n".join(body)
 
 
 def card(value: str, label: str) -> str:
@@ -233,6 +281,8 @@ def charts_html(results: Results, theme: Theme, lang: str) -> str:
 
     blocks = []
     for stem, fig in build_figures(results, theme, lang):
+        if stem == "headline":  # the page opens with the same verdict and numbers as cards
+            continue
         fig.update_layout(width=None, autosize=True)
         div = fig.to_html(
             full_html=False, include_plotlyjs=False, config=plotly_config(stem, theme), div_id=f"chart-{stem}",

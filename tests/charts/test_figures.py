@@ -253,6 +253,7 @@ def test_more_policies_one_file_per_pair_and_fixed_colours(many_results):
 
 def test_registry_and_chart_names(results):
     assert [name for name, _ in build_figures(results)] == [
+        "headline",
         "crossover",
         "hours",
         "people",
@@ -260,7 +261,7 @@ def test_registry_and_chart_names(results):
         "waterfall",
         "difference",
     ]
-    with pytest.raises(ValueError, match="--only nope: unknown chart; allowed: crossover,"):
+    with pytest.raises(ValueError, match="--only nope: unknown chart; allowed: headline,crossover,"):
         build_figures(results, only=["nope"])
     with pytest.raises(ValueError, match="frontier: needs frontier.parquet"):
         build_figures(results, only=["frontier"])
@@ -371,3 +372,57 @@ def test_a_run_saved_without_the_indicators_is_split_by_which_road_is_ahead(resu
     assert [tr.name for tr in fig.data] == ["Strategic road ahead", "Cost-killer road ahead"]
     diff = data.paired_difference(results, "reinvest", "cost_cutting")
     assert [sum(tr.y) for tr in fig.data] == [(diff > 0).sum(), (diff <= 0).sum()]
+
+
+# --- the headline slide ---------------------------------------------------------------------------------------
+
+
+def with_pair(results, diff: np.ndarray):
+    """A copy of ``results`` whose reinvest NPVs are the cost-killer's plus ``diff``, the summary to match."""
+    import copy
+    import dataclasses
+
+    from experiments.compare import mean_ci
+
+    outcomes = results.outcomes.copy()
+    base = outcomes.loc[outcomes.policy == "cost_cutting", "npv"].to_numpy()
+    outcomes.loc[outcomes.policy == "reinvest", "npv"] = base + diff
+    summary = copy.deepcopy(results.summary)
+    summary["paired"][0].update(npv_diff=mean_ci(diff), p_a_beats_b=float((diff > 0).mean()))
+    return dataclasses.replace(results, outcomes=outcomes, summary=summary)
+
+
+def test_verdict_in_board_words(results):
+    from charts.figures import verdict
+
+    n = results.summary["replicates"]
+    style = make_style("talk", "en", data.policies(results), results.scenario)
+    clear = with_pair(results, np.linspace(10_000, 50_000, n))  # ahead in every run
+    assert verdict(clear, style, "reinvest", "cost_cutting") == (
+        "The strategic road pays: 30k EUR more than the cost-killer road over 2 years, ahead in 100 of 100 simulated futures"
+    )
+    mostly = with_pair(results, np.where(np.arange(n) < n // 4, -10_000.0, 50_000.0))  # 3 in 4 runs, mean +35k
+    assert verdict(mostly, style, "reinvest", "cost_cutting").endswith(
+        "on average, but the cost-killer road wins in 25 of 100 simulated futures"
+    )
+    unclear = with_pair(results, np.linspace(-50_000, 40_000, n))
+    assert verdict(unclear, style, "reinvest", "cost_cutting").startswith(
+        "No clear winner over 2 years: the cost-killer"
+    )
+
+
+def test_headline_has_the_verdict_and_money_people_customers(results):
+    from charts.figures import headline_figure
+
+    fig = headline_figure(results, "talk", "fr")
+    text = texts(fig)
+    for heading in ("ARGENT", "PERSONNES", "CLIENTS"):
+        assert f"<b>{heading}</b>" in text
+    pair = data.pair_summary(results, "reinvest", "cost_cutting")
+    from charts.i18n import money_short
+
+    assert f"<b>{money_short(pair['npv_diff']['mean'], 'fr', sign=True)}</b>" in text
+    bars = [tr for tr in fig.data if tr.type == "bar"]
+    diff = data.paired_difference(results, "reinvest", "cost_cutting")
+    assert [tr.x[0] for tr in bars] == pytest.approx([100 * (diff > 0).mean(), 100 * (diff < 0).mean()])
+    assert [name for name, _ in build_figures(results)][0] == "headline"  # the story opens with the verdict

@@ -16,7 +16,7 @@ from charts.render import render_charts
     [
         ({"formats": ["gif"]}, "--format gif: unknown format; allowed: html,png,svg,pdf"),
         ({"formats": []}, "--format (empty): unknown format"),
-        ({"only": ["crossover", "pie"]}, "--only pie: unknown chart; allowed: crossover,hours,"),
+        ({"only": ["crossover", "pie"]}, "--only pie: unknown chart; allowed: headline,crossover,hours,"),
         ({"theme": "poster"}, "--theme poster: unknown theme; allowed: talk, paper"),
         ({"lang": "de"}, "--lang de: unknown language; allowed: en, fr"),
     ],
