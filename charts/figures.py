@@ -146,7 +146,7 @@ def mark_crossover(canvas: Canvas, lead: data.Lead, panels: list[int]) -> None:
     canvas.annotate(
         x=month, y=1.0, xref="x", yref="y domain", text=crossover_note(lead, canvas.style.lang),
         showarrow=False, xanchor="left", yanchor="top", xshift=12, align="left",
-        font={"size": canvas.style.theme.text_size, "color": INK}, bgcolor="rgba(255,255,255,0.8)",
+        font={"size": canvas.style.theme.text_size, "color": INK},
     )  # fmt: skip
 
 
@@ -338,10 +338,13 @@ def panel_y(kind: str, lang: str, top: float, bottom: float) -> dict[str, Any]:
 
 
 def per_policy(results: Results, style: Style, metric: str, fmt: Callable[[float], str]) -> str:
-    """``10.9 (Strategic road) and 11.7 (Cost-killer road)`` for the headline pair (or every policy)."""
+    """``10.9 on the strategic road and 11.7 on the cost-killer road`` for the headline pair (or every policy)."""
     pair = data.focus_pair(results)
     names = list(pair) if pair else data.policies(results)
-    items = [f"{fmt(data.mean_outcome(results, p, metric))} ({style.label(p)})" for p in names]
+    items = [
+        t("on_road", style.lang, v=fmt(data.mean_outcome(results, p, metric)), road=style.phrases(p, p)["a"])
+        for p in names
+    ]
     return join_words(items, style.lang)
 
 
@@ -451,7 +454,8 @@ def difference_figure(
             yanchor="top", xshift=-10 if side == "right" else 10, font={"size": style.theme.text_size, "color": INK},
             bgcolor="rgba(255,255,255,0.85)",
         )  # fmt: skip
-    canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False))
+    canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False,
+                                        range=[edges[0], edges[-1]]))  # fmt: skip
     canvas.axis("y", **style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
     canvas.layout.update(bargap=0.0, barmode="stack")
     canvas.axis("y", range=[0, 1.15 * max(np.histogram(diff / KEUR, bins=edges)[0].max(), 1)])  # room for the sides

@@ -1,6 +1,7 @@
 """Themes (``talk``, ``paper``) and the colour-blind-safe palette with one fixed colour per policy.
 
-The palette is Okabe & Ito (2008), safe for the common colour-vision deficiencies. Each known policy keeps
+The palette is Okabe & Ito (2008), safe for the common colour-vision deficiencies; tests/charts check every
+set of colours drawn together under a simulated deuteranopia (Machado et al. 2009, via colorspacious). Each known policy keeps
 its colour in every chart; unknown policy names take the next free colour in order of appearance, so the
 same comparison always gets the same colours. The ``paper`` theme adds a dash pattern per policy so that
 lines stay apart when printed in grey.
@@ -23,6 +24,7 @@ OKABE_ITO = {
     "black": "#000000",
 }
 GREY = "#7A7A7A"
+STATUS_QUO_GREY = "#555555"  # darker than GREY: apart from attrition's bluish green for deuteranopes too
 BEFORE_FILL = "#DADADA"  # "before the tool" bars: light fill, dark outline (apart from the status quo's grey)
 INK = "#222222"
 
@@ -31,7 +33,7 @@ POLICY_COLOURS = {
     "reinvest": OKABE_ITO["blue"],
     "hybrid": OKABE_ITO["reddish_purple"],
     "attrition": OKABE_ITO["bluish_green"],
-    "status_quo": GREY,
+    "status_quo": STATUS_QUO_GREY,
 }
 # What drove a paired run (charts.data.DRIVERS): colours apart from the roads' blue and vermillion, the runs no
 # rule explains in light grey so that the named groups stand out.
@@ -66,6 +68,23 @@ def policy_dashes(names: list[str]) -> dict[str, str]:
     """A line dash for every policy (used by the ``paper`` theme)."""
     free = iter(FREE_DASHES * (1 + len(names) // len(FREE_DASHES)))
     return {name: POLICY_DASHES.get(name) or next(free) for name in names}
+
+
+def deuteranopia(colour: str) -> str:
+    """``#RRGGBB`` as a person with deuteranopia sees it (Machado, Oliveira & Fernandes 2009, severity 100)."""
+    from colorspacious import cspace_convert
+
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    simulated = cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": "deuteranomaly", "severity": 100}, "sRGB1")
+    return "#" + "".join(f"{round(255 * min(max(v, 0.0), 1.0)):02X}" for v in simulated)
+
+
+def colour_distance(a: str, b: str) -> float:
+    """Perceptual distance of two ``#RRGGBB`` colours (CAM02-UCS delta E; about 1 is just noticeable)."""
+    from colorspacious import deltaE
+
+    rgb = lambda c: [int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)]  # noqa: E731
+    return float(deltaE(rgb(a), rgb(b), input_space="sRGB1"))
 
 
 def rgba(colour: str, alpha: float) -> str:

@@ -206,7 +206,7 @@ def test_waterfall_in_french(results):
     labels = [x.replace("<br>", " ") for x in fig.data[0].x]
     assert labels[0] == "Salaires" and "Chiffre d'affaires clients" in labels
     assert all(text.endswith(f"{NNBSP}EUR") for text in fig.data[0].text)
-    assert fig.layout.title.text.startswith("La voie stratégique rapporte")
+    assert fig.layout.title.text.startswith("La voie stratégique fait ")
 
 
 def test_difference_title_is_p_a_beats_b_in_simulated_futures(results):
