@@ -58,9 +58,13 @@ def test_json_prints_one_object_with_the_documented_shape(tmp_path):
     assert json.loads((tmp_path / "r" / "summary.json").read_text()) == summary
 
 
-def test_table_is_printed_without_json(tmp_path):
+def test_table_is_printed_without_json_and_the_run_ends_with_the_command_for_slides(tmp_path):
     result = run("compare", "--replicates", "10", "--years", "1", "--no-report", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
+    [slides] = [line for line in result.stderr.splitlines() if line.startswith("slides:")]
+    command = slides.removeprefix("slides:").split()
+    assert command[1:] == ["run.py", "charts", str(tmp_path), "--format", "png", "--theme", "talk"]  # from ROOT
+    assert run(*command[2:4], "--format", "html", "--only", "hours").returncode == 0  # the command works as printed
     assert "NPV difference" in result.stdout and "P(Strategic road beats Cost-killer road)" in result.stdout
     assert "Strategic road (reinvest) vs Cost-killer road (cost_cutting)" in result.stdout  # ids for researchers
 
