@@ -64,7 +64,7 @@ def month_axis(style: Style, months: int, title: bool = True) -> dict[str, Any]:
 
 
 def wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
 def scenario_title(results: Results, lang: str) -> str:
@@ -588,8 +588,8 @@ def headline_figure(results: Results, theme: str | Theme = "talk", lang: str = "
         for y, text, font in (
             (0.98, f"<b>{heading}</b>", {"size": size.text_size, "color": "#555555"}),
             (0.9, f"<b>{big}</b>", {"size": round(2.4 * size.title_size), "color": INK}),
-            (0.64, "<br>".join(textwrap.wrap(what, column_chars)), {"size": size.text_size, "color": INK}),
-            (0.48, "<br>".join(textwrap.wrap(more, column_chars)), {"size": size.text_size, "color": "#555555"}),
+            (0.64, wrap(what, column_chars), {"size": size.text_size, "color": INK}),
+            (0.48, wrap(more, column_chars), {"size": size.text_size, "color": "#555555"}),
         ):
             canvas.annotate(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, xanchor="left",
                             yanchor="top", align="left", font=font)  # fmt: skip

@@ -118,7 +118,9 @@ class Theme:
         """Lines of ``text`` (split at ``<br>``, then wrapped to the plot width at font ``size``; ``em`` is the
         mean character width in ems: about 0.45 for sentence text, 0.52 with many digits and capitals)."""
         width = max(20, int((self.width - self.margin["l"] - self.margin["r"]) / (em * size)))
-        return [line for part in text.split("<br>") for line in (textwrap.wrap(part, width) or [""])]
+        return [
+            line for part in text.split("<br>") for line in (textwrap.wrap(part, width, break_on_hyphens=False) or [""])
+        ]
 
     def header_px(self, title: str, subtitle: str) -> float:
         """Height of the title block (title and subtitle lines with their gaps), in layout pixels."""

@@ -19,10 +19,9 @@ def test_talk_png_svg_pdf_in_one_batch(chromium, fresh_dir, tmp_path):
     assert (tmp_path / "waterfall-talk-fr.pdf").read_bytes()[:5] == b"%PDF-"
 
 
-def test_paper_png_is_printed_at_twice_the_layout_size_beside_the_talk_one(chromium, fresh_dir, tmp_path):
-    [talk] = render_charts(fresh_dir, formats=["png"], theme="talk", only=["difference"], out=tmp_path)
+def test_paper_png_is_printed_at_twice_the_layout_size(chromium, fresh_dir, tmp_path):
     [paper] = render_charts(fresh_dir, formats=["png"], theme="paper", only=["difference"], out=tmp_path)
-    assert png_size(paper) == (2000, 1200) and png_size(talk) == (1920, 1080)  # the second kept the first
+    assert paper.name == "difference-paper-en.png" and png_size(paper) == (2000, 1200)
 
 
 def test_deck_is_one_16_9_pdf_in_story_order(chromium, fresh_dir, tmp_path):
