@@ -422,8 +422,13 @@ def difference_figure(
     diff = data.paired_difference(results, a, b, "npv")
     pair = data.pair_summary(results, a, b)
     words = {"a": style.label(a), "b": style.label(b)}
-    lo, hi = pair["npv_diff"]["ci95"]
-    title = t("difference_title", lang, k=round(100 * pair["p_a_beats_b"]), **style.phrases(a, b))
+    lo, hi = pair["npv_diff"]["ci95"] or (diff.mean(), diff.mean())  # one replicate: no interval
+    p = pair["p_a_beats_b"]
+    title = (
+        t("difference_title", lang, k=round(100 * p), **style.phrases(a, b))
+        if p is not None
+        else t("difference_title_few", lang, n=len(diff), **style.phrases(a, b))
+    )
     subtitle = t(
         "difference_subtitle", lang, n=len(diff), mean=money_short(diff.mean(), lang, sign=True),
         lo=money_short(lo, lang, sign=True), hi=money_short(hi, lang, sign=True), **words,
@@ -527,10 +532,12 @@ def verdict(results: Results, style: Style, a: str, b: str) -> str:
       runs, and else "earns more on average, but the other wins in k of 100 futures".
     """
     pair = data.pair_summary(results, a, b)
+    years = years_text(results.summary["years"], style.lang)
+    if pair["npv_diff"]["ci95"] is None or pair["p_a_beats_b"] is None:  # too few runs to judge
+        return t("verdict_few", style.lang, n=data.n_replicates(results), years=years)
     mean, (lo, hi) = pair["npv_diff"]["mean"], pair["npv_diff"]["ci95"]
     share_a = pair["p_a_beats_b"]
     share_b = float((data.paired_difference(results, a, b, "npv") < 0).mean())
-    years = years_text(results.summary["years"], style.lang)
     if lo <= 0 <= hi:
         x, share = (a, share_a) if share_a >= share_b else (b, share_b)
         return t("verdict_unclear", style.lang, x=style.phrases(x, x)["a"], k=round(100 * share), years=years)
@@ -547,7 +554,7 @@ def headline_numbers(results: Results, style: Style, a: str, b: str) -> list[tup
     lang = style.lang
     mean = lambda policy, metric: data.mean_outcome(results, policy, metric)  # noqa: E731
     pair = data.pair_summary(results, a, b)
-    lo, hi = pair["npv_diff"]["ci95"]
+    lo, hi = pair["npv_diff"]["ci95"] or (pair["npv_diff"]["mean"],) * 2  # one replicate: no interval
     both = lambda metric, fmt: {"va": fmt(mean(a, metric)), "vb": fmt(mean(b, metric))}  # noqa: E731
     number = lambda v: compact(v, lang) if abs(v) >= 100 else count(v, lang)  # noqa: E731
     share = lambda v: percent(v, lang)  # noqa: E731

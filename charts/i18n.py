@@ -108,6 +108,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "on_road": "{v} on {road}",
         "waterfall_subtitle": "Effect of each channel on the cumulative profit difference ({a} − {b}), mean of {n} paired runs; bars up favour {a}",
         "difference_title": "{A} beats {b} on NPV in {k} of 100 simulated futures",
+        "verdict_few": "{n} simulated futures over {years}: too few for a verdict",
+        "difference_title_few": "{A} against {b}: {n} paired runs, too few for a share",
         "verdict_clear": "{A} pays: {money} more than {b} over {years}, ahead in {k} of 100 simulated futures",
         "verdict_mostly": "{A} earns {money} more than {b} over {years} on average, but {b} wins in {k} of 100 simulated futures",
         "verdict_unclear": "No clear winner over {years}: {x} comes out ahead in {k} of 100 simulated futures",
@@ -237,6 +239,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "on_road": "{v} sur {road}",
         "waterfall_subtitle": "Effet de chaque poste sur l'écart de profit cumulé ({a} − {b}), moyenne de {n} simulations appariées ; barre montante : en faveur de {a}",
         "difference_title": "{A} bat {b} en VAN dans {k} futurs simulés sur 100",
+        "verdict_few": "{n} futurs simulés sur {years} : trop peu pour un verdict",
+        "difference_title_few": "{A} face à {b} : {n} simulations appariées, trop peu pour une proportion",
         "verdict_clear": "{A} paie : {money} de plus que {b} sur {years}, devant dans {k} futurs simulés sur 100",
         "verdict_mostly": "{A} rapporte {money} de plus que {b} sur {years} en moyenne, mais {b} gagne dans {k} futurs simulés sur 100",
         "verdict_unclear": "Pas de gagnant net sur {years} : {x} est devant dans {k} futurs simulés sur 100",
@@ -412,8 +416,10 @@ def money_k(x: float, lang: str, sign: bool = False) -> str:
     return f"{text}k EUR" if lang == "en" else f"{text}{NNBSP}k{NNBSP}EUR"
 
 
-def percent(share: float, lang: str, decimals: int = 0) -> str:
-    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr)."""
+def percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr); ``n/a`` when there is none (too few replicates)."""
+    if share is None:
+        return "n/a"
     text = number(100 * share, lang, decimals)
     return f"{text}%" if lang == "en" else f"{text}{NNBSP}%"
 

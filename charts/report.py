@@ -148,10 +148,14 @@ def headline_cards(results: Results, lang: str) -> str:
         summary = data.pair_summary(results, a, b)
         diff = summary["npv_diff"]
         names = {"a": policy_label(results.scenario, a, lang), "b": policy_label(results.scenario, b, lang)}
-        ci = t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
+        ci = (
+            t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
+            if diff["ci95"]
+            else "n/a"
+        )
         cards += [
             card(money_short(diff["mean"], lang, sign=True), f"{t('r_npv_diff', lang, **names)} · {ci}"),
-            card(percent(summary["p_a_beats_b"], lang), t("r_p_beats", lang, **names)),
+            card(share_text(summary["p_a_beats_b"], lang), t("r_p_beats", lang, **names)),
             card(
                 crossover_value(summary["crossover_month"], lang),
                 crossover_label(summary["crossover_month"], names, lang),
@@ -208,6 +212,11 @@ def drivers_html(results: Results, lang: str) -> str:
     return "\n".join(body)
 
 
+def share_text(share: float | None, lang: str) -> str:
+    """A share of runs, or n/a when there were too few runs to report one."""
+    return "n/a" if share is None else percent(share, lang)
+
+
 def card(value: str, label: str) -> str:
     return f"<div class='card'><div class='value'>{esc(value)}</div><div class='label'>{esc(label)}</div></div>"
 
@@ -252,6 +261,8 @@ def summary_table(results: Results, lang: str) -> str:
 
 
 def stat_text(stat: dict, key: str, lang: str) -> str:
+    if stat["ci95"] is None:  # one replicate
+        return f"{metric_value(key, stat['mean'], lang)} [n/a]"
     lo, hi = stat["ci95"]
     return f"{metric_value(key, stat['mean'], lang)} [{metric_value(key, lo, lang)}; {metric_value(key, hi, lang)}]"
 
@@ -268,7 +279,7 @@ def paired_table(results: Results, lang: str) -> str:
         cells = [
             stat_text(pair["npv_diff"], "npv", lang),
             stat_text(pair["cumulative_profit_diff"], "cumulative_profit", lang),
-            percent(pair["p_a_beats_b"], lang),
+            share_text(pair["p_a_beats_b"], lang),
             crossover_text(pair["crossover_month"], lang),
         ]
         rows.append(f"<tr><td>{esc(label)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")

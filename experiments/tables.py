@@ -29,6 +29,8 @@ def fmt(x: float, kind: str) -> str:
 
 
 def cell(stat: dict, kind: str) -> str:
+    if stat["ci95"] is None:  # one replicate: no interval
+        return f"{fmt(stat['mean'], kind)} [n/a]"
     lo, hi = stat["ci95"]
     return f"{fmt(stat['mean'], kind)} [{fmt(lo, kind)}, {fmt(hi, kind)}]"
 
@@ -42,6 +44,10 @@ def name(summary: dict, policy: str) -> str:
     """``Strategic road (reinvest)``: the label with the id a researcher types."""
     text = label(summary, policy)
     return text if text == policy else f"{text} ({policy})"
+
+
+def probability(p: float | None) -> str:
+    return "n/a (too few replicates)" if p is None else f"{100 * p:.0f} %"
 
 
 def format_summary(summary: dict) -> str:
@@ -65,7 +71,7 @@ def format_summary(summary: dict) -> str:
             "",
             f"{name(summary, pair['a'])} vs {name(summary, pair['b'])} (paired, common random numbers):",
             f"  NPV difference      {cell(pair['npv_diff'], 'eur')}",
-            f"  P({a} beats {b})  {100 * pair['p_a_beats_b']:.0f} %",
+            f"  P({a} beats {b})  {probability(pair['p_a_beats_b'])}",
             f"  crossover           {when} (median where it happens; never in {100 * cross['share_never']:.0f} % of replicates)",
         ]
     return "\n".join(out)
