@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from experiments.replicates import run_replicates
+from model.labels import policy_labels
 from model.outcomes import OUTCOMES
 from model.outcomes import outcomes as outcomes_of
 from model.scenario import Scenario
@@ -72,16 +73,29 @@ def summarize(
     root_seed: int,
     outcomes: dict[str, dict[str, np.ndarray]],
     monthly: dict[str, dict[str, np.ndarray]],
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> dict:
-    """The comparison as one JSON-ready object (the shape documented in the README under ``--json``)."""
+    """The comparison as one JSON-ready object (the shape documented in the README under ``--json``).
+
+    Args:
+        labels: display label of each policy by language (``model.labels.policy_labels``), written as
+            ``label`` beside each policy id; default: the label of the kind named like the policy.
+    """
     names = list(outcomes)
+    labels = labels or {name: policy_labels(None, name) for name in names}
+    pairs = [paired(a, names[0], outcomes, monthly) for a in names[1:]]
     return {
         "scenario": scenario_name,
         "replicates": int(len(outcomes[names[0]]["npv"])),
         "years": years,
         "seed": root_seed,
-        "policies": {name: {metric: mean_ci(outcomes[name][metric]) for metric in OUTCOMES} for name in names},
-        "paired": [paired(a, names[0], outcomes, monthly) for a in names[1:]],
+        "policies": {
+            name: {"label": labels[name], **{metric: mean_ci(outcomes[name][metric]) for metric in OUTCOMES}}
+            for name in names
+        },
+        "paired": [
+            {"a": p["a"], "a_label": labels[p["a"]], "b": p["b"], "b_label": labels[p["b"]], **p} for p in pairs
+        ],
     }
 
 
@@ -91,5 +105,6 @@ def run_comparison(
     """Simulate ``policies`` on common random numbers; returns (monthly, outcomes, summary)."""
     monthly = run_replicates(scenario, policies, replicates, root_seed, jobs=jobs, on_block=on_block)
     outcomes = {name: outcomes_of(monthly[name], scenario.headcount) for name in policies}
-    summary = summarize(scenario.meta.name, scenario.levers.years, root_seed, outcomes, monthly)
+    labels = {name: policy_labels(scenario, name) for name in policies}
+    summary = summarize(scenario.meta.name, scenario.levers.years, root_seed, outcomes, monthly, labels)
     return monthly, outcomes, summary

@@ -37,7 +37,8 @@ HOURS_METRICS = tuple(f"hours_{c}" for c in (*CATEGORIES, "idle"))
 MONTHLY_METRICS = (
     "headcount", "initial_staff", "in_training", "hires", "quits", "layoffs", "engagement", "routine_share",
     "idle_share", "skill_index", "customers", "churn", "customer_retention", "service_quality",
-    "uncovered_share", "undelivered_share", "contracted_hours", "contact_loss", *HOURS_METRICS, *REVENUE_CHANNELS, *COST_CATEGORIES,
+    "uncovered_share", "undelivered_share", "contracted_hours", "undone_required_hours", "contact_loss",
+    "reskilled_staff", "reskilling_failed_staff", *HOURS_METRICS, *REVENUE_CHANNELS, *COST_CATEGORIES,
     "revenue", "costs", "profit", "cumulative_profit", "cash", "discounted_profit", "npv_to_date",
 )  # fmt: skip
 
@@ -143,7 +144,8 @@ def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceR
 PEOPLE_METRICS = ("headcount", "initial_staff", "in_training", "engagement", "skill_index", "hours_idle",
                   *(f"hours_{c}" for c in CATEGORIES))  # fmt: skip
 EVENT_METRICS = ("hires", "quits", "layoffs")
-STATE_METRICS = ("customers", "contact_loss", "cash", "contracted_hours")
+STATE_METRICS = ("customers", "contact_loss", "cash", "contracted_hours", "undone_required_hours", "reskilled_staff",
+                 "reskilling_failed_staff")  # fmt: skip
 REPORT_METRICS = ("churn", "service_quality", "uncovered_share", "undelivered_share")
 
 
@@ -186,7 +188,11 @@ class Recorder:
         )  # fmt: skip
         month[self.rows["books"]] = firm.ledger.book
         month[self.rows["events"]] = firm.event_counts[self.events]
-        month[self.rows["state"]] = firm.customers, firm.contact_loss, firm.ledger.cash, firm.contracted.sum(1)
+        month[self.rows["state"]] = (
+            firm.customers, firm.contact_loss, firm.ledger.cash, firm.contracted.sum(1),
+            np.maximum(firm.required_gap, 0.0).sum(1), (firm.reskilled & firm.occupied).sum(1),
+            (firm.failed & firm.occupied).sum(1),
+        )  # fmt: skip
         month[self.rows["report"]] = report.churn, report.quality, report.uncovered_share, report.undelivered_share
         self.by_month["customer_retention"][firm.month] = firm.cohort / self.initial_customers
         self.by_month["profit"][firm.month] = profit

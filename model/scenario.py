@@ -247,11 +247,13 @@ class Automation(Strict):
 
 
 class PolicySpec(BaseModel):
-    """A policy named in a scenario: its registry kind plus that kind's own parameters."""
+    """A policy named in a scenario: its registry kind, an optional display label (default from the kind, see
+    ``model.labels``) plus that kind's own parameters (the undeclared keys)."""
 
     model_config = ConfigDict(extra="allow", strict=True)
     name: str
     kind: str
+    label: Labels | None = None
 
 
 class Scenario(Strict):
@@ -295,11 +297,26 @@ class Scenario(Strict):
         ]
         names = [p.name for p in self.policies]
         problems += [f"policy name {n!r} is repeated" for n in set(names) if names.count(n) > 1]
+        problems += self._labels_differ()
         if self.headcount == 0:
             problems.append("the firm has no employees: every role has count 0")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _labels_differ(self) -> list[str]:
+        """Two policies must not share a display label: a chart or a table could not tell them apart."""
+        from model.labels import LANGS, policy_label
+
+        problems = []
+        for lang in LANGS:
+            labels = [policy_label(self, p.name, lang) for p in self.policies]
+            problems += [
+                f"policies: label {label!r} ({lang}) names two policies; give each its own label"
+                for label in sorted(set(labels))
+                if labels.count(label) > 1
+            ]
+        return problems
 
     def jurisdiction_rules(self) -> dict[str, float]:
         """The jurisdiction preset with this scenario's explicit overrides applied."""
