@@ -80,7 +80,8 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _atomic(path: Path, write) -> None:
+def write_atomic(path: Path, write) -> None:
+    """``write(tmp)`` to a temporary file beside ``path``, then rename it: a reader never sees a torn file."""
     tmp = path.with_name(f".{path.name}.tmp")
     write(tmp)
     os.replace(tmp, path)
@@ -98,12 +99,12 @@ def write_results(
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {MONTHLY_FILE: monthly_table(monthly), OUTCOMES_FILE: outcomes_table(outcomes)}
     for name, table in tables.items():
-        _atomic(out_dir / name, lambda p, t=table: t.to_parquet(p, index=False))
+        write_atomic(out_dir / name, lambda p, t=table: t.to_parquet(p, index=False))
         if csv:
-            _atomic(out_dir / name.replace(".parquet", ".csv"), lambda p, t=table: t.to_csv(p, index=False))
+            write_atomic(out_dir / name.replace(".parquet", ".csv"), lambda p, t=table: t.to_csv(p, index=False))
     documents = {SUMMARY_FILE: summary, MANIFEST_FILE: run_manifest, SCENARIO_FILE: scenario.model_dump(mode="json")}
     for name, document in documents.items():
-        _atomic(out_dir / name, lambda p, d=document: p.write_text(json.dumps(d, indent=2, ensure_ascii=False)))
+        write_atomic(out_dir / name, lambda p, d=document: p.write_text(json.dumps(d, indent=2, ensure_ascii=False)))
     return out_dir
 
 
