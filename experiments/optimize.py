@@ -33,7 +33,7 @@ import time
 import types
 import typing
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -197,8 +197,9 @@ def policy_params(scenario: Scenario, name: str) -> dict[str, Any]:
     return apply(make_policy(scenario, name).params.model_dump(mode="python"), {})
 
 
-def search_space(scenario: Scenario, name: str) -> Space:
-    """The decisions of policy ``name`` of ``scenario`` as optuna dimensions, from its ``Params`` fields."""
+def search_space(scenario: Scenario, name: str, decisions: Collection[str] = tuple(DECISIONS)) -> Space:
+    """The decisions of policy ``name`` of ``scenario`` as optuna dimensions, from its ``Params`` fields;
+    ``decisions`` narrows the search to some of them (the others keep the scenario's values)."""
     kind = scenario.policy(name).kind
     fields = POLICIES[kind].Params.model_fields
     params = policy_params(scenario, name)
@@ -209,6 +210,8 @@ def search_space(scenario: Scenario, name: str) -> Space:
             not_searched[field_name] = PRICES[field_name]
         elif field_name not in DECISIONS:
             not_searched[field_name] = "unclassified: neither in DECISIONS nor in PRICES (experiments/optimize.py)"
+        elif field_name not in decisions:
+            not_searched[field_name] = "a decision left out of this search: kept at the scenario's value"
         elif field_name == "targets":
             dimensions += target_dimensions(field, params["targets"])
         else:
@@ -323,11 +326,17 @@ class Study:
 
 
 def search(
-    scenario: Scenario, name: str, budget: int, replicates: int, seed: int, on_trials: Callable[[int], None] = None
+    scenario: Scenario,
+    name: str,
+    budget: int,
+    replicates: int,
+    seed: int,
+    on_trials: Callable[[int], None] | None = None,
+    decisions: Collection[str] = tuple(DECISIONS),
 ) -> Study:
     """``budget`` trials of policy ``name`` (the first: the scenario's own parameters), each on search replicates
     0..``replicates``-1 of ``seed``; TPE seeded with ``seed``."""
-    space = search_space(scenario, name)
+    space = search_space(scenario, name, decisions)
     base = policy_params(scenario, name)
     with warnings.catch_warnings():  # multivariate/group TPE is flagged experimental in some optuna versions
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
@@ -357,12 +366,14 @@ def optimize(
     holdout: int,
     seed: int,
     on_trials: Callable[[int], None] | None = None,
+    decisions: Collection[str] = tuple(DECISIONS),
 ) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Search each policy, then run defaults and optima on ``holdout`` held-out replicates; returns the study
-    summary (JSON-ready; its shape is documented in docs/optimize.md) and every trial (one row each)."""
+    """Search each policy (on ``decisions``: all by default), then run defaults and optima on ``holdout`` held-out
+    replicates; returns the study summary (JSON-ready; its shape is documented in docs/optimize.md) and every
+    trial (one row each)."""
     with optuna_quiet():
         started = time.perf_counter()
-        studies = {name: search(scenario, name, budget, replicates, seed, on_trials) for name in policies}
+        studies = {name: search(scenario, name, budget, replicates, seed, on_trials, decisions) for name in policies}
         searched = time.perf_counter() - started
     tables = {name: {"kind": s.space.kind, **s.default} for name, s in studies.items()}
     tables |= {f"{name}@best": {"kind": s.space.kind, **s.best} for name, s in studies.items()}
@@ -511,13 +522,6 @@ def best_tables(scenario: Scenario, optimum: dict[str, Any], policies: list[str]
     return tables
 
 
-def notes(scenario: Scenario, optimum: dict[str, Any]) -> list[str]:
-    """What differs between the optimisation and this comparison (allowed: e.g. to test an optimum's robustness)."""
-    if optimum.get("years") not in (None, scenario.levers.years):
-        return [f"the optimum was searched over {optimum['years']} years; this comparison runs {scenario.levers.years}"]
-    return []
-
-
 def verdict(pair: dict[str, Any]) -> str:
     """``a_ahead`` or ``b_ahead`` when the 95 % interval of the paired NPV difference excludes 0, else
     ``too_close`` (also with one replicate, which gives no interval)."""
@@ -556,7 +560,7 @@ def fair_fight(
     summary["replicate_set"] = "held_out"
     summary["fair_fight"] = {
         "held_out_set": f"replicates 0..{replicates - 1} of SeedSequence([{seed}, 1])",
-        "notes": notes(scenario, optimum),
+        "years": scenario.levers.years,
         "optimum": {k: optimum.get(k) for k in ("budget", "search_replicates", "seed", "years")},
         "optimised": list(tables),
         "at_defaults": [name for name in policies if name not in tables],

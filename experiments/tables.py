@@ -119,4 +119,7 @@ def format_fair_fight(fight: dict) -> str:
             f"    optimised parameters  {sides['best']}",
             f"    {CHANGES[pair['change']]}",
         ]
-    return "\n".join(out + [f"  note: {note}" for note in fight["notes"]])
+    searched, run = fight["optimum"]["years"], fight["years"]
+    if searched != run:
+        out.append(f"  note: the optimum was searched over {searched} years; this comparison runs {run}")
+    return "\n".join(out)
