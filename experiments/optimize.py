@@ -33,7 +33,8 @@ import time
 import types
 import typing
 import warnings
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -430,15 +431,15 @@ def npv_pair(default: np.ndarray, best: np.ndarray) -> dict[str, Any]:
     }
 
 
-class optuna_quiet:
+@contextmanager
+def optuna_quiet() -> Iterator[None]:
     """Silence optuna's one line per trial while a study runs."""
-
-    def __enter__(self):
-        self.level = optuna.logging.get_verbosity()
-        optuna.logging.set_verbosity(optuna.logging.WARNING)
-
-    def __exit__(self, *exc):
-        optuna.logging.set_verbosity(self.level)
+    level = optuna.logging.get_verbosity()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    try:
+        yield
+    finally:
+        optuna.logging.set_verbosity(level)
 
 
 # --- files -----------------------------------------------------------------------------------------------------
