@@ -193,8 +193,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     policies = known_policies(
         args.policies.split(",") if args.policies else scenario.policy_names(), scenario, "--policies", args.scenario
     )
+    optimum = saved_optimum(args.best) if args.best else None
     out_dir = results_dir(args.out, scenario.meta.name)
-    optimum = None if args.best is None else best_optimum(args, scenario, overrides, policies, out_dir)
+    if args.best == "":  # --best alone
+        optimum = quick_optimum(args, scenario, overrides, policies, out_dir)
     replicates = args.replicates or (optimum["held_out_replicates"] if optimum else scenario.simulation.replicates)
     seed = args.seed if args.seed is not None else optimum["seed"] if optimum else scenario.simulation.seed
 
@@ -232,15 +234,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def best_optimum(args: argparse.Namespace, scenario, overrides: list[str], policies: list[str], out_dir: Path) -> dict:
-    """The optimum ``--best DIR`` names, or (``--best`` alone) a quick one written to OUT/optimum."""
-    from experiments.optimize import QUICK, OptimumError, load_optimum
+def saved_optimum(path: str) -> dict:
+    """The optimum that ``--best DIR`` names."""
+    from experiments.optimize import OptimumError, load_optimum
 
-    if args.best:
-        try:
-            return load_optimum(args.best) | {"path": args.best}
-        except OptimumError as error:
-            raise UserError(str(error)) from None
+    try:
+        return load_optimum(path) | {"path": path}
+    except OptimumError as error:
+        raise UserError(str(error)) from None
+
+
+def quick_optimum(args: argparse.Namespace, scenario, overrides: list[str], policies: list[str], out_dir: Path) -> dict:
+    """``--best`` alone: a quick optimisation of the compared policies, written to OUT/optimum."""
+    from experiments.optimize import QUICK
+
     holdout = args.replicates or scenario.simulation.replicates
     seed = scenario.simulation.seed if args.seed is None else args.seed
     optimised = [p for p in policies if scenario.policy(p).kind != "status_quo"]
@@ -257,7 +264,7 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     scenario = load(args.scenario, overrides)
     named = [name for text in args.policy or [] for name in text.split(",") if name]
     default = [p for p in scenario.policy_names() if scenario.policy(p).kind != "status_quo"]
-    policies = known_policies(named if args.policy else default, scenario, "--policy", args.scenario)
+    policies = known_policies(named, scenario, "--policy", args.scenario) if args.policy else default
     seed = scenario.simulation.seed if args.seed is None else args.seed
     out_dir = results_dir(args.out, f"{scenario.meta.name}-optimize")
     summary = run_optimization(
@@ -272,16 +279,14 @@ def run_optimization(
     path: str, scenario, overrides, policies, budget, replicates, holdout, seed, out_dir: Path
 ) -> dict:
     """Optimise with a progress bar, write the optimum to ``out_dir``; returns the study summary."""
-    from experiments.optimize import optimize, write_optimum
-    from experiments.results import manifest
+    from experiments.optimize import optimize, optimum_manifest, write_optimum
 
+    if not policies:
+        raise UserError(f"{path}: no policy to optimise (status_quo is left out unless named with --policy)")
     desc = f"{scenario.meta.name}: optimising {', '.join(policies)}"
     with progress(budget * len(policies), desc, "trial") as bar:
         summary, trials = optimize(scenario, policies, budget, replicates, holdout, seed, on_trials=bar.update)
-    run_manifest = manifest(path, scenario, overrides, policies, replicates, seed) | {
-        "budget": budget,
-        "held_out_replicates": holdout,
-    }
+    run_manifest = optimum_manifest(path, scenario, overrides, summary)
     try:
         write_optimum(out_dir, summary, trials, run_manifest)
     except OSError as error:

@@ -488,6 +488,17 @@ def write_optimum(out_dir: Path, summary: dict[str, Any], trials: pd.DataFrame, 
     return out_dir
 
 
+def optimum_manifest(path: str, scenario: Scenario, overrides: list[str], summary: dict[str, Any]) -> dict[str, Any]:
+    """The run's provenance (as ``compare``'s manifest) with the budget, the held-out replicates and optuna's version."""
+    from experiments.results import manifest
+
+    run_manifest = manifest(
+        path, scenario, overrides, list(summary["policies"]), summary["search_replicates"], summary["seed"]
+    )
+    run_manifest["versions"]["optuna"] = optuna.__version__
+    return run_manifest | {"budget": summary["budget"], "held_out_replicates": summary["held_out_replicates"]}
+
+
 def load_optimum(path: str | Path) -> dict[str, Any]:
     """The study summary of a directory written by ``run.py optimize`` (OptimumError if it is not one)."""
     path = Path(path)
