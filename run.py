@@ -110,9 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     optimize.add_argument(
         "--policy",
-        action="append",
+        action="extend",
+        nargs="+",
         metavar="NAME",
-        help="a policy to optimise (repeatable, or comma-separated; default: all but status_quo)",
+        help="policies to optimise (space- or comma-separated, repeatable; default: all but status_quo)",
     )
     optimize.add_argument("--budget", type=positive_int, default=100, help="trials per policy (default: 100)")
     optimize.add_argument(
