@@ -145,5 +145,20 @@ def send_back_to_required(firm: FirmState, rows: np.ndarray, from_tasks: np.ndar
     newcomer = (added > 0) & (firm.skill < skill)
     firm.skill[newcomer] = skill
     firm.hours += added - take
+    firm.lent += added
     firm.learning |= per_person > 0
     return moved > 0
+
+
+def return_lent_hours(firm: FirmState) -> None:
+    """Hours lent to required work come back (as idle time, for the policy to place again) as soon as the
+    task has more hands than it needs: at most last month's surplus, from the lenders in proportion."""
+    if not firm.lent.any():
+        return
+    surplus = np.maximum(-firm.required_gap, 0.0) / firm.hours_per_month  # (R, K) shares of a month
+    lent = firm.lent.sum(1)  # (R, K)
+    share = np.divide(np.minimum(surplus, lent), lent, out=np.zeros_like(lent), where=lent > 0)
+    back = firm.lent * share[:, None, :]
+    firm.lent -= back
+    firm.hours -= back
+    firm.idle += back.sum(-1)

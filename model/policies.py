@@ -78,16 +78,19 @@ class Policy:
 
     def fix_undone_work(self, firm: FirmState) -> None:
         """After ``fix_undone_after_months`` months in a row with more than ``undone_tolerance`` of the required
-        hours undone, move people back to it (where ``send_back_from`` allows) or buy the hours; once buying,
-        the hours bought follow the gap month by month."""
+        hours undone, move people back to it (where ``send_back_from`` allows; they return to their new work
+        once the task has hands to spare again) or buy the hours; once buying, the hours bought follow the gap
+        month by month."""
         p = self.params
         if p.fix_undone_after_months is None:
             return
+        source = self.send_back_from()
+        if source is not None:
+            actions.return_lent_hours(firm)
         undone = np.maximum(firm.required_gap, 0.0).sum(1)
         required = np.maximum(demand(firm)[:, firm.tasks.required].sum(1), 1e-12)
         self.undone_streak = np.where(undone > p.undone_tolerance * required, self.undone_streak + 1, 0)
         acting = self.undone_streak >= p.fix_undone_after_months
-        source = self.send_back_from()
         if source is not None and acting.any():
             acting &= ~actions.send_back_to_required(firm, acting, source)
         actions.buy_required_work(firm, acting | (firm.contracted.sum(1) > 0))

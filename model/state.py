@@ -114,7 +114,7 @@ class FirmState:
         "status", "timer", "hours", "idle", "skill", "learning", "engagement_base", "engagement",
         "engagement_effective", "engagement_at_work", "aptitude", "tenure", "tiebreak", "fte", "notice_due",
         "severance_due", "backfill", "vacancy", "initial_staff", "reskilled", "failed", "person", "next_person",
-        "shortfall", "required_gap", "contracted", "survivor_penalty", "contact_loss", "customers", "cohort",
+        "shortfall", "required_gap", "contracted", "lent", "survivor_penalty", "contact_loss", "customers", "cohort",
         "project_progress", "required_hours_per_customer", "care_reference", "acquisition_base",
         "initial_task_hours",
     )  # fmt: skip
@@ -223,6 +223,7 @@ class FirmState:
         on_task = self.hours > 0
         self.skill = np.where(on_task, self.role_skill[None, :, None], 0.0)
         self.learning = ((self.skill < 1.0) & on_task).any(-1)  # rows whose skills can still change
+        self.lent = np.zeros(shape + (k,))  # hours sent back from new work to undone required work, to return
         e = scenario.engagement
         self.engagement_base = np.clip(e.initial_mean + e.initial_sd * repeat(d.engagement, self.copies), 0.05, 0.95)
         self.engagement = self.engagement_base.copy()
@@ -344,6 +345,7 @@ class FirmState:
         refill become vacancies, posts not refilled hand their work on."""
         care = self.tasks.in_channel("customer_care").astype(float)
         lose_contacts(leavers, self.hours, self.status, care, self.contact_loss)
+        self.lent[leavers] = 0.0
         self.close(leavers & ~self.backfill, newcomer_skill)
         leave(leavers, self.backfill, self.status, self.vacancy, self.initial_staff, self.events["exits"])
 
