@@ -308,7 +308,7 @@ def npv_by_policy(
 
 
 @dataclass
-class Study:
+class PolicySearch:
     """One policy's search: its space, every trial, and the NPV arrays (search replicates) of the default and
     best trials."""
 
@@ -334,7 +334,7 @@ def search(
     seed: int,
     on_trials: Callable[[int], None] | None = None,
     decisions: Collection[str] = tuple(DECISIONS),
-) -> Study:
+) -> PolicySearch:
     """``budget`` trials of policy ``name`` (the first: the scenario's own parameters), each on search replicates
     0..``replicates``-1 of ``seed``; TPE seeded with ``seed``."""
     space = search_space(scenario, name, decisions)
@@ -356,7 +356,7 @@ def search(
         kept = {n: v for n, v in kept.items() if n in (0, study.best_trial.number)}
         if on_trials:
             on_trials(len(trials))
-    return Study(space, study, kept[0], kept[study.best_trial.number])
+    return PolicySearch(space, study, kept[0], kept[study.best_trial.number])
 
 
 def optimize(
@@ -390,13 +390,13 @@ def optimize(
         "held_out_set": f"replicates 0..{holdout - 1} of SeedSequence([{seed}, 1])",
         "seconds": {"search": searched, "total": time.perf_counter() - started},
         "policies": {
-            name: policy_summary(study, held_out[name], held_out[f"{name}@best"]) for name, study in studies.items()
+            name: policy_summary(found, held_out[name], held_out[f"{name}@best"]) for name, found in studies.items()
         },
     }
     return summary, trials_table(studies)
 
 
-def trials_table(studies: dict[str, Study]) -> pd.DataFrame:
+def trials_table(studies: dict[str, PolicySearch]) -> pd.DataFrame:
     """One row per trial: policy, trial number, mean NPV on the search replicates, the parameters it drew."""
     frames = [
         s.study.trials_dataframe(attrs=("number", "value", "params")).assign(policy=name) for name, s in studies.items()
@@ -405,18 +405,19 @@ def trials_table(studies: dict[str, Study]) -> pd.DataFrame:
     return table[["policy", *(c for c in table.columns if c != "policy")]]
 
 
-def policy_summary(study: Study, held_out_default: np.ndarray, held_out_best: np.ndarray) -> dict[str, Any]:
-    best = study.study.best_trial
+def policy_summary(found: PolicySearch, held_out_default: np.ndarray, held_out_best: np.ndarray) -> dict[str, Any]:
+    """One policy's entry of the study summary (see docs/optimize.md, Output)."""
+    default, best = found.default, found.best
     return {
-        "kind": study.space.kind,
-        "trials": len(study.study.trials),
-        "best_trial": best.number,
-        "searched": study.space.describe(),
-        "not_searched": study.space.not_searched,
-        "default": study.default,
-        "best": study.best,
-        "changed": {k: [study.default[k], v] for k, v in study.best.items() if study.default[k] != v},
-        "in_sample": npv_pair(study.default_npv, study.best_npv),
+        "kind": found.space.kind,
+        "trials": len(found.study.trials),
+        "best_trial": found.study.best_trial.number,
+        "searched": found.space.describe(),
+        "not_searched": found.space.not_searched,
+        "default": default,
+        "best": best,
+        "changed": {k: [default[k], v] for k, v in best.items() if default[k] != v},
+        "in_sample": npv_pair(found.default_npv, found.best_npv),
         "held_out": npv_pair(held_out_default, held_out_best),
     }
 
