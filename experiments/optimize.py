@@ -457,7 +457,10 @@ def best_tables_toml(summary: dict[str, Any]) -> str:
     for name, result in summary["policies"].items():
         params = {k: v for k, v in result["best"].items() if v is not None}
         notes += [
-            f"# policies.{name}.{k} = None (not expressible in TOML)" for k, v in result["best"].items() if v is None
+            f"# policies.{name}.{k} = None at the optimum: TOML has no null, so it is left out below and a "
+            "scenario file reading these tables gets the default (study.json has the optimum)"
+            for k, v in result["best"].items()
+            if v is None
         ]
         policies.append({"name": name, "kind": result["kind"], **params})
     header = [
