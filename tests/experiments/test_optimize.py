@@ -16,6 +16,7 @@ from experiments.optimize import (
     OptimumError,
     apply,
     best_tables,
+    best_tables_toml,
     fair_fight,
     load_optimum,
     npv_by_policy,
@@ -275,3 +276,16 @@ def test_verdict_changes():
     assert verdict_change("a_ahead", "b_ahead") == "reverses"
     assert verdict_change("b_ahead", "too_close") == "weakens"
     assert verdict_change("too_close", "a_ahead") == "sharpens"
+
+
+def test_a_none_at_the_optimum_is_left_out_of_the_toml_with_a_comment(study):
+    summary, _ = study
+    never = {**summary, "policies": {name: dict(r) for name, r in summary["policies"].items()}}
+    never["policies"]["cost_cutting"]["best"] = {
+        **summary["policies"]["cost_cutting"]["best"],
+        "fix_undone_after_months": None,
+    }
+    text = best_tables_toml(never)
+    [table, _] = tomllib.loads(text)["policies"]
+    assert "fix_undone_after_months" not in table
+    assert "# policies.cost_cutting.fix_undone_after_months = None at the optimum" in text
