@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from charts import data
+from charts.fairfight import fair_fight_section
 from charts.i18n import (
     check_lang,
     metric_label,
@@ -111,6 +112,7 @@ def render_page(results: Results, theme: Theme, lang: str, out_dir: Path) -> str
         headline_cards(results, lang),
         section(t("r_summary", lang), summary_table(results, lang) + paired_table(results, lang), "summary"),
         section(t("r_drivers", lang), drivers_html(results, lang), "drivers"),
+        fair_fight_section(results, lang),  # compare --best only
         section(t("r_charts", lang), charts_html(results, theme, lang), "charts"),
         section(t("r_assumptions", lang), assumptions_html(results, lang, out_dir), "assumptions"),
         section(t("r_provenance", lang), provenance_html(results, lang), "provenance"),

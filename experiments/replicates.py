@@ -1,7 +1,8 @@
 """Monte Carlo replicates: seeds from one root, common random numbers across policies, fixed blocks.
 
 Replicate i always gets child i of the root ``SeedSequence`` and every policy runs on the same children, so
-policy differences are paired. Replicates are simulated in fixed blocks of ``BLOCK`` (the same blocks whatever
+policy differences are paired. A root is a seed (``SeedSequence(seed)``) or a ``SeedSequence``: the held-out
+replicates of an optimisation (``held_out_root``) are another spawn of the same seed, sharing no child. Replicates are simulated in fixed blocks of ``BLOCK`` (the same blocks whatever
 the number of workers), so the same root seed gives identical numbers with 1 or N workers.
 """
 
@@ -22,11 +23,23 @@ BLOCK = 200
 Monthly = dict[str, np.ndarray]
 
 
-def replicate_seeds(root_seed: int, replicates: int) -> list[np.random.SeedSequence]:
-    return streams(np.random.SeedSequence(root_seed), replicates)
+Root = int | np.random.SeedSequence
+HELD_OUT = 1  # the held-out replicates of a seed are the children of SeedSequence([seed, HELD_OUT])
 
 
-def run_block(scenario: Scenario, policies: list[str], root_seed: int, start: int, stop: int) -> dict[str, Monthly]:
+def replicate_seeds(root_seed: Root, replicates: int) -> list[np.random.SeedSequence]:
+    root = root_seed if isinstance(root_seed, np.random.SeedSequence) else np.random.SeedSequence(root_seed)
+    return streams(root, replicates)
+
+
+def held_out_root(seed: int) -> np.random.SeedSequence:
+    """The root of a seed's held-out replicates: ``SeedSequence([seed, 1])``, whose children share no random
+    number with those of ``SeedSequence(seed)`` (the replicates ``compare --seed`` runs and an optimisation
+    searches on)."""
+    return np.random.SeedSequence([seed, HELD_OUT])
+
+
+def run_block(scenario: Scenario, policies: list[str], root_seed: Root, start: int, stop: int) -> dict[str, Monthly]:
     """Every policy on replicates ``start..stop-1`` (a picklable unit of work for a process or a cluster)."""
     return run_policies(scenario, policies, replicate_seeds(root_seed, stop)[start:stop])
 
@@ -39,7 +52,7 @@ def run_replicates(
     scenario: Scenario,
     policies: list[str],
     replicates: int,
-    root_seed: int,
+    root_seed: Root,
     jobs: int = 1,
     executor: Executor | None = None,
     on_block: Callable[[int], None] | None = None,

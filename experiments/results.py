@@ -120,7 +120,8 @@ def git_commit() -> str | None:
         return None
 
 
-def _atomic(path: Path, write) -> None:
+def write_atomic(path: Path, write) -> None:
+    """``write(tmp)`` to a temporary file beside ``path``, then rename it: a reader never sees a torn file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write(tmp)
     os.replace(tmp, path)
@@ -128,12 +129,12 @@ def _atomic(path: Path, write) -> None:
 
 def write_json(path: Path, document: Any) -> None:
     """Write a JSON document atomically."""
-    _atomic(path, lambda p: p.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=_plain)))
+    write_atomic(path, lambda p: p.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=_plain)))
 
 
 def write_parquet(path: Path, table: pd.DataFrame) -> None:
     """Write a table atomically."""
-    _atomic(path, lambda p: table.to_parquet(p, index=False))
+    write_atomic(path, lambda p: table.to_parquet(p, index=False))
 
 
 def _plain(value: Any) -> Any:
@@ -153,12 +154,12 @@ def write_results(
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {MONTHLY_FILE: monthly_table(monthly), OUTCOMES_FILE: outcomes_table(outcomes)}
     for name, table in tables.items():
-        _atomic(out_dir / name, lambda p, t=table: t.to_parquet(p, index=False))
+        write_atomic(out_dir / name, lambda p, t=table: t.to_parquet(p, index=False))
         if csv:
-            _atomic(out_dir / name.replace(".parquet", ".csv"), lambda p, t=table: t.to_csv(p, index=False))
+            write_atomic(out_dir / name.replace(".parquet", ".csv"), lambda p, t=table: t.to_csv(p, index=False))
     documents = {SUMMARY_FILE: summary, MANIFEST_FILE: run_manifest, SCENARIO_FILE: scenario.model_dump(mode="json")}
     for name, document in documents.items():
-        _atomic(out_dir / name, lambda p, d=document: p.write_text(json.dumps(d, indent=2, ensure_ascii=False)))
+        write_atomic(out_dir / name, lambda p, d=document: p.write_text(json.dumps(d, indent=2, ensure_ascii=False)))
     return out_dir
 
 
