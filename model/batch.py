@@ -41,6 +41,8 @@ BATCHABLE_TASK_VALUES = frozenset(
      "learning_months", "label"}
 )  # fmt: skip
 BATCHABLE_SIMULATION = frozenset({"initial_cash_eur", "replicates", "seed"})
+# the only parts of a scenario holding values that are not batchable (what ``_leaves`` walks)
+SHAPE_PARTS = {"levers": {"years"}, "simulation": {"hours_per_month"}, "tasks": True, "roles": True}
 
 
 class PointsDoNotBatch(ValueError):
@@ -69,26 +71,28 @@ def batchable(key_path: str) -> bool:
 def shape_key(scenario: Scenario) -> tuple:
     """A hashable key equal for two scenarios exactly when they can share a batch: every value that is not
     batchable, with tasks and roles in their order."""
-    return tuple(sorted((path, value) for path, value in _leaves(scenario) if not batchable(path)))
+    return tuple((path, value) for path, value in _leaves(scenario) if not batchable(path))
 
 
 def check_batchable(points: list[Scenario]) -> None:
     """Raise ``PointsDoNotBatch`` naming the first value in which a point differs from the first point and that
     changes the shape of the batch."""
-    reference = dict(_leaves(points[0]))
+    reference = shape_key(points[0])
     for index, point in enumerate(points[1:], start=1):
-        values = dict(_leaves(point))
-        for path in sorted(reference.keys() | values.keys()):
-            if not batchable(path) and reference.get(path) != values.get(path):
-                raise PointsDoNotBatch(
-                    f"point {index} differs from point 0 in {path} ({values.get(path)!r} vs {reference.get(path)!r}), "
-                    "which changes the shape of a batch; run such points in separate batches "
-                    "(group them by model.batch.shape_key)"
-                )
+        key = shape_key(point)
+        if key != reference:
+            theirs, ours = dict(key), dict(reference)
+            path = next(p for p in [*ours, *theirs] if ours.get(p) != theirs.get(p))
+            raise PointsDoNotBatch(
+                f"point {index} differs from point 0 in {path} ({theirs.get(path)!r} vs {ours.get(path)!r}), "
+                "which changes the shape of a batch; run such points in separate batches "
+                "(group them by model.batch.shape_key)"
+            )
 
 
 def _leaves(scenario: Scenario) -> list[tuple[str, Any]]:
-    """(key path, value) of every scalar in the scenario; list items by index, so their order counts."""
+    """(key path, value) of every scalar in the parts of the scenario that can change a batch's shape
+    (``SHAPE_PARTS``); list items by index, so their order counts."""
     out: list[tuple[str, Any]] = []
 
     def walk(node: Any, path: str) -> None:
@@ -101,5 +105,5 @@ def _leaves(scenario: Scenario) -> list[tuple[str, Any]]:
         else:
             out.append((path, node))
 
-    walk(scenario.model_dump(mode="python"), "")
+    walk(scenario.model_dump(mode="python", include=SHAPE_PARTS), "")
     return out

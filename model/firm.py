@@ -237,8 +237,9 @@ def people_metrics(status, initial_staff, engagement, idle, hours, skill, catego
             engaged += engagement[r, i]
             idle_share += idle[r, i]
             for k in range(n_tasks):
-                per_task[k] += hours[r, i, k]
-                skilled += hours[r, i, k] * skill[r, i, k]
+                if hours[r, i, k] != 0.0:  # a task without hours adds nothing: shorter chains of additions
+                    per_task[k] += hours[r, i, k]
+                    skilled += hours[r, i, k] * skill[r, i, k]
         out[0, r], out[1, r], out[2, r] = at_work, initial, training
         out[3, r] = engaged / max(at_work, 1.0)
         out[4, r] = skilled / max(per_task.sum(), 1e-12)

@@ -450,17 +450,23 @@ def ramp(tenure: float, ramp_months: float) -> float:
 @compiled
 def performance(hours: np.ndarray, skill: np.ndarray, tenure: np.ndarray, ramp_months: np.ndarray) -> np.ndarray:
     """(R, N) skill on one's own tasks weighted by hours, times ramp-up."""
-    n_rows, n_slots, n_tasks = hours.shape
+    n_rows, n_slots, _ = hours.shape
     out = np.zeros((n_rows, n_slots))
     for r in range(n_rows):
         for i in range(n_slots):
-            weight = skilled = 0.0
-            for k in range(n_tasks):
-                weight += hours[r, i, k]
-                skilled += hours[r, i, k] * skill[r, i, k]
-            if weight > 0:
-                out[r, i] = skilled / weight * ramp(tenure[r, i], ramp_months[i])
+            out[r, i] = performance_of(hours[r, i], skill[r, i], tenure[r, i], ramp_months[i])
     return out
+
+
+@compiled
+def performance_of(hours: np.ndarray, skill: np.ndarray, tenure: float, ramp_months: float) -> float:
+    """One post's skill on its tasks weighted by hours (``hours``, ``skill``: (K,)), times ramp-up."""
+    weight = skilled = 0.0
+    for k in range(hours.shape[0]):
+        if hours[k] != 0.0:  # a task without hours adds nothing
+            weight += hours[k]
+            skilled += hours[k] * skill[k]
+    return skilled / weight * ramp(tenure, ramp_months) if weight > 0 else 0.0
 
 
 @compiled

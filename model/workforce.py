@@ -13,7 +13,14 @@ import numpy as np
 
 from model.compiled import compiled
 from model.scenario import Scenario
-from model.state import STATUS_NAMES, VACANT, FirmState, performance, point_params, ramp, routine_share_of, weighted_sum
+from model.state import (
+    STATUS_NAMES,
+    VACANT,
+    FirmState,
+    performance_of,
+    point_params,
+    ramp,
+)
 
 
 class Employee(mesa.Agent):
@@ -126,6 +133,8 @@ def _effective_hours(
             ramped = ramp(tenure[r, i], ramp_months[i])
             person = ramped * (1.0 + slope[p] * (engagement[r, i] - e_reference[p])) * weight[r, i]
             for k in range(n_tasks):
+                if hours[r, i, k] == 0.0:  # adds nothing
+                    continue
                 boost = 1.0
                 if uplift[p, k] > 0:  # Brynjolfsson, Li & Raymond 2025: the gain falls with skill, ~0 for experts
                     boost += uplift[p, k] * max(1.0 - skill[r, i, k] * ramped, 0.0) / (1.0 - reference[p, k])
@@ -216,16 +225,28 @@ def _update_engagement(
     engagement, effective, at_work, penalty, base, reskilled, failed, idle, hours, skill, status, tenure,
     ramp_months, routine_reference, routine, shortfall, point, p,
 ):  # fmt: skip
-    n_slots = engagement.shape[1]
+    n_slots, n_tasks = hours.shape[1:]
     hit = np.empty(n_slots)
+    perf = np.empty(n_slots)
     for r in range(engagement.shape[0]):
         q = point[r]
         for i in range(n_slots):
-            pressure = weighted_sum(hours[r, i], shortfall[r]) if status[r, i] != VACANT else 0.0
+            # busy hours, routine hours and workload pressure in one pass over the post's tasks; a task without
+            # hours adds nothing to any of the sums (they start at 0 and keep their order: the same to the bit)
+            busy = routine_hours = pressure = 0.0
+            for k in range(n_tasks):
+                h = hours[r, i, k]
+                if h != 0.0:
+                    busy += h
+                    routine_hours += h * routine[k]
+                    pressure += h * shortfall[r, k]
+            routine_share = routine_hours / busy if busy > 1e-12 else 0.0
+            if status[r, i] == VACANT:
+                pressure = 0.0
             target = (
                 base[r, i]
                 + p.growth_bonus[q] * reskilled[r, i]
-                - p.routine_weight[q] * (routine_share_of(hours[r, i], routine) - routine_reference[i])
+                - p.routine_weight[q] * (routine_share - routine_reference[i])
                 - p.idle_weight[q] * idle[r, i]
                 - p.workload_weight[q] * pressure
                 - p.failure_penalty[q] * failed[r, i]
@@ -234,10 +255,9 @@ def _update_engagement(
             engagement[r, i] = min(max(engagement[r, i], 0.0), 1.0)
             hit[i] = penalty[r]
         if penalty[r] > 1e-4:
-            tilt = p.best_performers_first[q] * _performance_z(
-                hours[r : r + 1], skill[r : r + 1], tenure[r : r + 1], ramp_months, status[r]
-            )
-            hit += penalty[r] * tilt
+            _performance_z(hours[r], skill[r], tenure[r], ramp_months, status[r], perf)
+            for i in range(n_slots):
+                hit[i] += penalty[r] * (p.best_performers_first[q] * perf[i])
         for i in range(n_slots):
             effective[r, i] = min(max(engagement[r, i] - hit[i], 0.0), 1.0)
             at_work[r, i] = min(max(engagement[r, i] - p.survivor_productivity_weight[q] * hit[i], 0.0), 1.0)
@@ -245,16 +265,27 @@ def _update_engagement(
 
 
 @compiled
-def _performance_z(hours, skill, tenure, ramp_months, status):
-    """(N,) performance standardised among the people at work of one replicate, clipped to [-1, 1]."""
-    perf = performance(hours, skill, tenure, ramp_months)[0]
-    at_work = status != VACANT
-    n = max(at_work.sum(), 1)
-    mean = (perf * at_work).sum() / n
-    sd = np.sqrt((((perf - mean) * at_work) ** 2).sum() / n)
-    if sd <= 1e-9:
-        return np.zeros_like(perf)
-    return np.minimum(np.maximum((perf - mean) / sd, -1.0), 1.0) * at_work
+def _performance_z(hours, skill, tenure, ramp_months, status, out):
+    """Write into ``out`` (N,) the performance of one replicate's people at work, standardised among them and
+    clipped to [-1, 1] (0 for the others, and for all when everyone performs alike)."""
+    n_slots = status.shape[0]
+    n = 0
+    total = 0.0
+    for i in range(n_slots):
+        out[i] = performance_of(hours[i], skill[i], tenure[i], ramp_months[i])
+        n += status[i] != VACANT
+        total += out[i] * (status[i] != VACANT)
+    n = max(n, 1)
+    mean = total / n
+    spread = 0.0
+    for i in range(n_slots):
+        spread += ((out[i] - mean) * (status[i] != VACANT)) ** 2
+    sd = np.sqrt(spread / n)
+    for i in range(n_slots):
+        if sd <= 1e-9:
+            out[i] = 0.0
+        else:
+            out[i] = min(max((out[i] - mean) / sd, -1.0), 1.0) * (status[i] != VACANT)
 
 
 def quit_hazard(firm: FirmState) -> np.ndarray:
