@@ -97,6 +97,8 @@ def reduce_hours(firm: FirmState, reduction: np.ndarray) -> None:
 
 
 def start_training(firm: FirmState, mask: np.ndarray, months: float, cost_eur: float) -> None:
+    if not mask.any():
+        return
     firm.status[mask] = TRAINING
     firm.timer[mask] = months
     firm.ledger.spend("training", mask.sum(1) * cost_eur)

@@ -82,7 +82,7 @@ def equilibrium_presence(firm: FirmState) -> np.ndarray:
 
 def roll_out_tool(firm: FirmState) -> None:
     """Each post loses the share of its remaining hours on each task that the tool removes this month."""
-    firm.ledger.spend("tool", firm.per_point("tool_cost", attrgetter("schedule.cost_eur"))[firm.row_point, firm.month])
+    firm.ledger.spend("tool", firm.per_row("tool_cost", attrgetter("schedule.cost_eur"))[:, firm.month])
     fraction = firm.per_point("freed_fraction", attrgetter("schedule.freed_fraction"))[:, firm.month]  # (P, K)
     if fraction.any():
         fraction = fraction[firm.row_point]

@@ -161,6 +161,9 @@ class FirmState:
         """
         first = points[0]
         self.points = points
+        self._cache: dict[str, Any] = {}  # values of the points' parameters, shared with the views
+        self._tables: dict[str, np.ndarray] = {}  # ``per_point``, shared with the views
+        self._per_row: dict[str, np.ndarray] = {}  # ``per_row``: a view has its own
         self.n_months = first.n_months
         self.hours_per_month = first.simulation.hours_per_month
         self._point_state = [point_state(s, targets, self.n_months) for s, targets in zip(points, target_tasks)]
@@ -215,6 +218,7 @@ class FirmState:
             events={name: counter[block] for name, counter in self.events.items()},
             ledger=self.ledger.rows(block),
             copies=1,
+            _per_row={},
             _parent=self,
             _block=block,
         )
@@ -234,10 +238,9 @@ class FirmState:
     def cached(self, key: str, make):
         """A value derived from the points' parameters alone (e.g. a kernel's parameters), made once per firm
         and shared by its views."""
-        cache = self.__dict__.setdefault("_cache", {})
-        if key not in cache:
-            cache[key] = make()
-        return cache[key]
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     def per_point(self, key: str, make: Callable[[FirmState], Any] | None = None) -> np.ndarray:
         """(P, ...) a value of each point, stacked; made once per firm and shared by its views.
@@ -247,7 +250,10 @@ class FirmState:
             make: computes the value for one point from that point's firm: the firm itself when it has one point,
                 else the view of the point's first block (so single-point code serves every point).
         """
-        return self.cached(f"per_point:{key}", lambda: self._stack(key, make))
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = self._stack(key, make)
+        return table
 
     def _stack(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
         if make is None:
@@ -259,10 +265,13 @@ class FirmState:
 
     def per_row(self, key: str, make: Callable[[FirmState], Any] | None = None) -> np.ndarray:
         """(R, ...) ``per_point(key, make)`` of each row's point; made once per firm (a view slices it)."""
-        cache = self.__dict__.setdefault("_per_row", {})
-        if key not in cache:
-            cache[key] = self.per_point(key, make)[self.row_point]
-        return cache[key]
+        rows = self._per_row.get(key)
+        if rows is None:
+            rows = self._per_row[key] = self._rows_of(key, make)
+        return rows
+
+    def _rows_of(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        return self.per_point(key, make)[self.row_point]
 
     def drawn(self, stream: str) -> np.ndarray:
         """This month's numbers of a stream (``quit``, ``hire``, ...), for every block of rows."""
@@ -360,7 +369,7 @@ class FirmState:
     def freed_by_tool(self) -> np.ndarray:
         """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it
         (the manager's view of the gain, whatever has happened to the posts since)."""
-        initial_fte = self.role_hours[self.role].sum(0)  # (K,)
+        initial_fte = self.cached("initial_fte", lambda: self.role_hours[self.role].sum(0))  # (K,)
         return np.full(self.n_replicates, self.schedule.automated[self.month + 1] @ initial_fte)
 
     def fte_cut(self) -> np.ndarray:
@@ -439,6 +448,16 @@ class FirmState:
             self.absorb(posts, newcomer_skill)
             self.hours[posts] = 0.0
             self.idle[posts] = 0.0
+
+
+@compiled
+def timer_ran_out(timer: np.ndarray, status: np.ndarray) -> bool:
+    """Whether anyone's training, redeployment or notice ends this month (a timer at 0 or below)."""
+    for r in range(status.shape[0]):
+        for i in range(status.shape[1]):
+            if status[r, i] >= TRAINING and timer[r, i] <= 0:
+                return True
+    return False
 
 
 @compiled
@@ -547,11 +566,8 @@ class FirmView(FirmState):
     def _views_exist(self) -> bool:
         return True
 
-    def cached(self, key: str, make):
-        return self._parent.cached(key, make)
+    def _stack(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        return self._parent._stack(key, make)
 
-    def per_row(self, key: str, make: Callable[[FirmState], Any] | None = None) -> np.ndarray:
-        cache = self.__dict__.setdefault("_per_row", {})
-        if key not in cache:
-            cache[key] = self._parent.per_row(key, make)[self._block]
-        return cache[key]
+    def _rows_of(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        return self._parent.per_row(key, make)[self._block]

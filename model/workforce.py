@@ -77,19 +77,20 @@ class Employee(mesa.Agent):
         return float(firm.customers[0] * firm.care_portfolio()[0, self.slot])
 
 
-def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0, with_tool: bool = True) -> np.ndarray:
+def effective_hours(firm: FirmState, weight: np.ndarray | None = None, with_tool: bool = True) -> np.ndarray:
     """(R, K) productive hours per task: the sum over employees i of
     H * h_ik * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k * (1 + u_k * novice_ik) (times
-    ``weight``, scalar or (R, N)), where e is engagement at work, aug the tool's uniform augmentation (learning dip
-    included) and u its skill-dependent uplift, largest for novices: novice = max(1 - s_ik ramp_i, 0) /
-    (1 - reference_k). ``with_tool=False``: the hours the same people would produce without the tool."""
+    ``weight``, (R, N), 1 by default), where e is engagement at work, aug the tool's uniform augmentation
+    (learning dip included) and u its skill-dependent uplift, largest for novices: novice = max(1 - s_ik ramp_i,
+    0) / (1 - reference_k). ``with_tool=False``: the hours the same people would produce without the tool."""
     p = firm.cached("productivity", lambda: ProductivityParams.of(firm))
     month = firm.month
     scale, uplift = (p.scale[:, month], p.uplift[:, month]) if with_tool else (p.scale_without_tool, p.no_uplift)
+    if weight is None:
+        weight = firm.per_row("unit_weight", lambda f: np.ones(f.n_slots))
     return _effective_hours(
-        firm.status, firm.tenure, firm.ramp_months, firm.engagement_at_work, firm.hours, firm.skill,
-        np.broadcast_to(np.asarray(weight, dtype=float), firm.status.shape), firm.row_point, scale, uplift,
-        p.reference_skill, p.slope, p.engagement_reference,
+        firm.status, firm.tenure, firm.ramp_months, firm.engagement_at_work, firm.hours, firm.skill, weight,
+        firm.row_point, scale, uplift, p.reference_skill, p.slope, p.engagement_reference,
     )  # fmt: skip
 
 
@@ -290,11 +291,10 @@ def _performance_z(hours, skill, tenure, ramp_months, status, out):
 
 def quit_hazard(firm: FirmState) -> np.ndarray:
     """Monthly quit probability: base * market * exp(beta (e_ref - e)), with each row's point's parameters."""
-    base = firm.per_row("quit_rate_per_month", lambda f: f.quit_rate_per_month)
-    market = firm.per_row("turnover.market_tightness")
-    beta = firm.per_row("turnover.engagement_beta")[:, None]
-    reference = firm.per_row("engagement.reference")[:, None]
-    return (base * market)[:, None] * np.exp(beta * (reference - firm.engagement_effective))
+    base = firm.per_row("quit_base", lambda f: [f.quit_rate_per_month * f.scenario.turnover.market_tightness])
+    beta = firm.per_row("quit_beta", lambda f: [f.scenario.turnover.engagement_beta])
+    reference = firm.per_row("quit_reference", lambda f: [f.scenario.engagement.reference])
+    return base * np.exp(beta * (reference - firm.engagement_effective))  # (R, 1) parameters
 
 
 def resign(firm: FirmState) -> None:
