@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -117,7 +118,7 @@ def scaling() -> list[dict]:
 # (e) the research toolkit's frontier: parameter points of one shape simulated in batches (model.firm.run_points)
 FRONTIER_LEVERS = {"reskilling_success": (0.1, 1.0), "customer_sensitivity_scale": (0.0, 3.0)}
 FRONTIER_POLICIES = ["cost_cutting", "reinvest"]
-FRONTIER = {"size": 21, "replicates": 100, "years": 5, "chunk": 32}
+FRONTIER = {"size": 21, "replicates": 100, "years": 5, "chunk": 8}
 TINY_FRONTIER = {"size": 3, "replicates": 2, "years": 1, "chunk": 4}
 
 
@@ -137,12 +138,14 @@ def frontier_cells(levers: list[dict[str, float]], replicates: int, years: int, 
     base = load_scenario(ASSISTANT, [f"levers.years={years}"])
     points = [with_levers(base, **values) for values in levers]
     seeds = streams(np.random.SeedSequence(0), replicates)
+    b, a = FRONTIER_POLICIES
+
+    def cell(result: dict) -> float:
+        return float((result[a]["npv_to_date"][:, -1] - result[b]["npv_to_date"][:, -1]).mean())
+
     if batched:
-        results = run_points(points, FRONTIER_POLICIES, seeds)
-    else:
-        results = [run_policies(point, FRONTIER_POLICIES, seeds) for point in points]
-    a, b = (name for name in reversed(FRONTIER_POLICIES))
-    return [float((r[a]["npv_to_date"][:, -1] - r[b]["npv_to_date"][:, -1]).mean()) for r in results]
+        return [cell(result) for result in run_points(points, FRONTIER_POLICIES, seeds)]
+    return [cell(run_policies(point, FRONTIER_POLICIES, seeds)) for point in points]  # each reduced at once
 
 
 def frontier_run(size: int, replicates: int, years: int, chunk: int, workers: int = 1, batched: bool = True) -> dict:
@@ -162,12 +165,15 @@ def frontier_run(size: int, replicates: int, years: int, chunk: int, workers: in
             cells = [cell for part in parts for cell in part]
     done = time.perf_counter()
     assert len(cells) == len(values) and all(np.isfinite(cells))
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "points": len(values),
         "simulate_s": done - warm,
         "ms_per_point": 1000 * (done - warm) / len(values),
-        "peak_memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "workers_peak_memory_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 if workers > 1 else 0,
+        # CPU time of this process and its workers: what the run costs whatever else the machine is doing
+        "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+        "peak_memory_mb": own.ru_maxrss / 1024,
+        "workers_peak_memory_mb": children.ru_maxrss / 1024 if workers > 1 else 0,
     }
 
 
@@ -177,10 +183,12 @@ def frontier_case(size: int, replicates: int, years: int, chunk: int, workers: i
         "import json; from benchmarks.throughput import frontier_run; "
         f"print(json.dumps(frontier_run({size}, {replicates}, {years}, {chunk}, {workers}, {batched})))"
     )
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     wall = time.perf_counter() - start
     result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load_average"] = [load, os.getloadavg()[0]]  # the machine's load (1 min) before and after
     employee_months = result["points"] * replicates * len(FRONTIER_POLICIES) * 12 * years * 20
     return {
         "workers": workers, "chunk": chunk if batched else 1, "replicates": replicates, "wall_s": wall,
