@@ -32,8 +32,8 @@ class Ledger:
     """Monthly postings for a batch of replicates: one (R,) vector per revenue channel and cost category, rows
     of one (channels + categories, R) matrix ``book`` (so a month is opened and recorded in one operation)."""
 
-    def __init__(self, n_replicates: int, initial_cash_eur: float):
-        self.cash = np.full(n_replicates, float(initial_cash_eur))
+    def __init__(self, n_replicates: int, initial_cash_eur: float | np.ndarray):
+        self.cash = np.array(np.broadcast_to(initial_cash_eur, n_replicates), dtype=float)
         self._cash_at_open = self.cash.copy()
         self._bind(np.zeros((len(REVENUE_CHANNELS) + len(COST_CATEGORIES), n_replicates)))
 

@@ -97,6 +97,8 @@ def reduce_hours(firm: FirmState, reduction: np.ndarray) -> None:
 
 
 def start_training(firm: FirmState, mask: np.ndarray, months: float, cost_eur: float) -> None:
+    if not mask.any():
+        return
     firm.status[mask] = TRAINING
     firm.timer[mask] = months
     firm.ledger.spend("training", mask.sum(1) * cost_eur)
@@ -123,31 +125,39 @@ def buy_required_work(firm: FirmState, rows: np.ndarray) -> None:
     """In replicates ``rows``, size the hours bought from a temp agency or an outsourcer on each required task
     to last month's gap (demand minus hours done, contractors included): an integral controller that stops
     buying once the staff cover the work again."""
-    bought = firm.contracted[rows] + firm.required_gap[rows]
-    firm.contracted[rows] = np.maximum(bought, 0.0)
+    if rows.any():
+        bought = firm.contracted[rows] + firm.required_gap[rows]
+        firm.contracted[rows] = np.maximum(bought, 0.0)
 
 
 def send_back_to_required(firm: FirmState, rows: np.ndarray, from_tasks: np.ndarray) -> np.ndarray:
     """In replicates ``rows``, move hours of people on ``from_tasks`` (K,) back to the required tasks left undone
     last month, in proportion to what is undone and at most that; returns the (R,) replicates where it moved
-    any (newcomers to a task start at the handover skill)."""
-    undone = np.where(rows[:, None], np.maximum(firm.required_gap, 0.0), 0.0) / firm.hours_per_month  # shares
-    movable = firm.hours * (from_tasks * firm.staying[..., None])  # (R, N, K)
+    any (newcomers to a task start at the handover skill). Computed on those replicates only: few act at once."""
+    moved = np.zeros(firm.n_replicates, dtype=bool)
+    acting = np.flatnonzero(rows)
+    if not acting.size:
+        return moved
+    undone = np.maximum(firm.required_gap[acting], 0.0) / firm.hours_per_month  # shares of a month
+    hours = firm.hours[acting]
+    movable = hours * (from_tasks * firm.staying[acting][..., None])  # (rows, N, K)
     available = movable.sum((1, 2))
-    moved = np.minimum(undone.sum(1), available)  # (R,) share of a month moved in all
-    if not (moved > 0).any():
-        return moved > 0
-    take = movable * np.divide(moved, available, out=np.zeros_like(moved), where=available > 0)[:, None, None]
-    per_person = take.sum(-1)  # (R, N)
-    to_tasks = undone / np.maximum(undone.sum(1, keepdims=True), 1e-12)  # (R, K)
+    share = np.minimum(undone.sum(1), available)  # share of a month moved in all
+    if not (share > 0).any():
+        return moved
+    take = movable * np.divide(share, available, out=np.zeros_like(share), where=available > 0)[:, None, None]
+    per_person = take.sum(-1)  # (rows, N)
+    to_tasks = undone / np.maximum(undone.sum(1, keepdims=True), 1e-12)  # (rows, K)
     added = per_person[..., None] * to_tasks[:, None, :]
-    skill = firm.scenario.learning.skill_after_handover
-    newcomer = (added > 0) & (firm.skill < skill)
-    firm.skill[newcomer] = skill
-    firm.hours += added - take
-    firm.lent += added
-    firm.learning |= per_person > 0
-    return moved > 0
+    handover = firm.scenario.learning.skill_after_handover
+    skill = firm.skill[acting]
+    np.copyto(skill, handover, where=(added > 0) & (skill < handover))
+    firm.skill[acting] = skill
+    firm.hours[acting] = hours + (added - take)
+    firm.lent[acting] += added
+    firm.learning[acting] |= per_person > 0
+    moved[acting] = share > 0
+    return moved
 
 
 def return_lent_hours(firm: FirmState) -> None:

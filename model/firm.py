@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import numbers
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 
 import mesa
 import numpy as np
 
 from model.accounting import COST_CATEGORIES, REVENUE_CHANNELS, discount_factors
+from model.batch import check_batchable
 from model.compiled import compiled
 from model.customers import ServiceReport, init_customers, serve
 from model.labour_market import fill_vacancies
@@ -44,29 +46,38 @@ MONTHLY_METRICS = (
 
 
 def build_firm(scenario: Scenario, policies: list[Policy], draws: Draws) -> FirmState:
+    """The firm of one point at month 0: one block of replicates per policy (see ``build_batch``)."""
+    return build_batch([scenario], [policies], draws)
+
+
+def build_batch(points: list[Scenario], policies: list[list[Policy]], draws: Draws) -> FirmState:
     """The firm at month 0 with the customer references set from the initial staff: one block of replicates
-    per policy, all on the same random numbers (``draws``, from ``draws_for``); each policy is prepared on its
-    own rows (``policy_rows``)."""
-    firm = FirmState(scenario, draws, target_tasks(scenario), copies=len(policies))
-    firm.initial_task_hours = effective_hours(firm, weight=equilibrium_presence(firm), with_tool=False)
+    per (point, policy), all on the same random numbers (``draws``, from ``draws_for``); ``policies[p]`` are the
+    policy objects of point p, each prepared on its own rows (``policy_rows``)."""
+    firm = FirmState(points, draws, [target_tasks(s) for s in points], blocks_per_point=len(policies[0]))
+    presence = firm.per_row("equilibrium_presence", equilibrium_presence)
+    firm.initial_task_hours[:] = effective_hours(firm, weight=presence, with_tool=False)
     init_customers(firm, firm.initial_task_hours)
     for policy, rows in policy_rows(firm, policies):
         policy.prepare(rows)
     return firm
 
 
-def policy_rows(firm: FirmState, policies: list[Policy]) -> list[tuple[Policy, FirmState]]:
+def policy_rows(firm: FirmState, policies: list[list[Policy]]) -> list[tuple[Policy, FirmState]]:
     """Each policy with the rows of the firm it runs on: a view of its block, or the firm itself when alone."""
-    if len(policies) == 1:
-        return [(policies[0], firm)]
-    n = firm.n_replicates // len(policies)
-    return [(policy, firm.rows(slice(i * n, (i + 1) * n))) for i, policy in enumerate(policies)]
+    if firm.copies == 1:
+        return [(policies[0][0], firm)]
+    return [
+        (policy, firm.rows(firm.block(p, j))) for p, point_policies in enumerate(policies)
+        for j, policy in enumerate(point_policies)
+    ]  # fmt: skip
 
 
 def equilibrium_presence(firm: FirmState) -> np.ndarray:
-    """(N,) expected share of a post's output present when people quit at the baseline rate: a vacancy lasts
-    the time to fill, and a newcomer's k-th month works at k / ramp-up, losing (ramp-up - 1) / 2 months. The references of
-    demand and service quality use it, so the status quo is a steady state rather than a slow decline."""
+    """(N,) expected share of a post's output present when people quit at the baseline rate (of a one-point firm
+    or view): a vacancy lasts the time to fill, and a newcomer's k-th month works at k / ramp-up, losing
+    (ramp-up - 1) / 2 months. The references of demand and service quality use it, so the status quo is a
+    steady state rather than a slow decline."""
     quits = firm.quit_rate_per_month * firm.scenario.turnover.market_tightness
     lost_months = firm.scenario.labour_market.time_to_fill_months + (firm.ramp_months - 1.0) / 2.0
     return np.clip(1.0 - quits * lost_months, 0.0, 1.0)
@@ -74,55 +85,69 @@ def equilibrium_presence(firm: FirmState) -> np.ndarray:
 
 def roll_out_tool(firm: FirmState) -> None:
     """Each post loses the share of its remaining hours on each task that the tool removes this month."""
-    firm.ledger.spend("tool", firm.schedule.cost_eur[firm.month])
-    fraction = firm.schedule.freed_fraction[firm.month]
+    firm.ledger.spend("tool", firm.per_row("tool_cost", attrgetter("schedule.cost_eur"))[:, firm.month])
+    fraction = firm.per_point("freed_fraction", attrgetter("schedule.freed_fraction"))[:, firm.month]  # (P, K)
     if fraction.any():
-        freed = firm.hours * fraction
+        fraction = fraction[firm.row_point]
+        freed = firm.hours * fraction[:, None, :]
         firm.hours -= freed
         firm.idle += freed.sum(-1)
-        firm.learning |= (freed > 0).any(-1) & (fraction >= 1.0).any()  # a task gone entirely: its skill fades
+        # a task gone entirely: its skill fades
+        firm.learning |= (freed > 0).any(-1) & (fraction >= 1.0).any(-1)[:, None]
 
 
 def tool_hours(firm: FirmState) -> np.ndarray:
     """(R, K) effective hours the tool itself delivers: on tasks whose output has value beyond required work,
     the share it took over keeps producing (on required tasks the required work shrinks instead)."""
-    automated = firm.schedule.automated[firm.month + 1] * ~firm.tasks.required
-    return firm.initial_task_hours * automated
+    automated = firm.per_point("automated", attrgetter("schedule.automated"))[:, firm.month + 1]
+    return firm.initial_task_hours * (automated * ~firm.tasks.required)[firm.row_point]
 
 
 def pay(firm: FirmState) -> None:
     """Payroll with employer contributions on each contract's size (the notice period shown apart), and the
     hours bought from contractors; timers run down."""
-    payroll, notice_pay = _pay(
-        firm.status, firm.timer, firm.fte, firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
-    )
+    payroll, notice_pay, contractors = _pay(
+        firm.status, firm.timer, firm.fte, firm.row_point, firm.per_point("loaded_salary", loaded_salary),
+        firm.contracted, firm.per_point("contract_price", contract_price),
+    )  # fmt: skip
     firm.ledger.spend("payroll", payroll)
     firm.ledger.spend("notice_pay", notice_pay)
-    firm.ledger.spend("contractors", firm.contracted @ firm.cached("contract_price", lambda: contract_price(firm)))
+    firm.ledger.spend("contractors", contractors)
+
+
+def loaded_salary(firm: FirmState) -> np.ndarray:
+    """(N,) monthly salary with employer contributions on each post (of a one-point firm or view)."""
+    return firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
 
 
 def contract_price(firm: FirmState) -> np.ndarray:
-    """(K,) EUR per effective hour bought from a temp agency or an outsourcer: ``contractor_price_multiple`` times
-    the loaded hourly wage of the staff who did the task at the start (hours-weighted)."""
-    loaded = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"]) / firm.hours_per_month
+    """(K,) EUR per effective hour bought from a temp agency or an outsourcer (of a one-point firm or view):
+    ``contractor_price_multiple`` times the loaded hourly wage of the staff who did the task at the start
+    (hours-weighted)."""
+    loaded = loaded_salary(firm) / firm.hours_per_month
     staffing = firm.role_hours[firm.role]  # (N, K)
     wage = np.divide(loaded @ staffing, staffing.sum(0), out=np.zeros(firm.tasks.size), where=staffing.sum(0) > 0)
     return firm.scenario.labour_market.contractor_price_multiple * wage
 
 
 @compiled
-def _pay(status, timer, fte, loaded_salary):
+def _pay(status, timer, fte, point, loaded_salary, contracted, contract_price):
+    """Payroll, notice pay and contractors per row, each row at its point's salaries and prices ((P, N), (P, K))."""
     payroll = np.zeros(status.shape[0])
     notice_pay = np.zeros(status.shape[0])
+    contractors = np.zeros(status.shape[0])
     for r in range(status.shape[0]):
+        p = point[r]
         for i in range(status.shape[1]):
             if status[r, i] == NOTICE:
-                notice_pay[r] += loaded_salary[i] * fte[r, i]
+                notice_pay[r] += loaded_salary[p, i] * fte[r, i]
             elif status[r, i] != VACANT:
-                payroll[r] += loaded_salary[i] * fte[r, i]
+                payroll[r] += loaded_salary[p, i] * fte[r, i]
             if status[r, i] >= TRAINING:  # training, redeployment and notice last a number of months
                 timer[r, i] -= 1.0
-    return payroll, notice_pay
+        for k in range(contracted.shape[1]):
+            contractors[r] += contracted[r, k] * contract_price[p, k]
+    return payroll, notice_pay, contractors
 
 
 def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceReport:
@@ -163,8 +188,11 @@ class Recorder:
             ]
         }  # fmt: skip
         self.events = [EVENTS.index(name) for name in EVENT_METRICS]
-        self.discount = discount_factors(firm.scenario.levers.discount_rate, firm.n_months)
-        self.initial_customers = firm.scenario.customers.initial
+        # (T, R) each row's point's discount factors
+        self.discount = firm.per_row(
+            "discount", lambda f: discount_factors(f.scenario.levers.discount_rate, f.n_months)
+        ).T
+        self.initial_customers = firm.per_row("customers.initial")
 
     @property
     def data(self) -> dict[str, np.ndarray]:
@@ -176,7 +204,7 @@ class Recorder:
         d["revenue"][:] = sum(d[name] for name in REVENUE_CHANNELS)
         d["costs"][:] = sum(d[name] for name in COST_CATEGORIES)
         d["cumulative_profit"][:] = np.cumsum(d["profit"], axis=0)
-        d["discounted_profit"][:] = d["profit"] * self.discount[:, None]
+        d["discounted_profit"][:] = d["profit"] * self.discount
         d["npv_to_date"][:] = np.cumsum(d["discounted_profit"], axis=0)
         return {name: d[name].T for name in MONTHLY_METRICS}
 
@@ -217,8 +245,9 @@ def people_metrics(status, initial_staff, engagement, idle, hours, skill, catego
             engaged += engagement[r, i]
             idle_share += idle[r, i]
             for k in range(n_tasks):
-                per_task[k] += hours[r, i, k]
-                skilled += hours[r, i, k] * skill[r, i, k]
+                if hours[r, i, k] != 0.0:  # a task without hours adds nothing: shorter chains of additions
+                    per_task[k] += hours[r, i, k]
+                    skilled += hours[r, i, k] * skill[r, i, k]
         out[0, r], out[1, r], out[2, r] = at_work, initial, training
         out[3, r] = engaged / max(at_work, 1.0)
         out[4, r] = skilled / max(per_task.sum(), 1e-12)
@@ -228,22 +257,42 @@ def people_metrics(status, initial_staff, engagement, idle, hours, skill, catego
     return out
 
 
+def run_points(
+    points: list[Scenario], names: list[str], seeds: list[np.random.SeedSequence]
+) -> list[dict[str, dict[str, np.ndarray]]]:
+    """Simulate policies at several parameter points in one batch, stepped together: every (point, policy) is a
+    block of the replicates of ``seeds``, and replicate i of every block uses the same random numbers (common
+    random numbers across policies and points). The points must share their shape (``model.batch``).
+
+    Returns:
+        For each point, in order, what ``run_policies`` returns for it: (R, T) arrays of every monthly metric
+        for each policy; a point gives the same numbers as when it is run alone.
+    """
+    if len(points) > 1:
+        check_batchable(points)
+    policies = [[make_policy(point, name) for name in names] for point in points]
+    firm = build_batch(points, policies, draws_for(points[0], seeds))
+    blocks = [[firm.block(p, j) for j in range(len(names))] for p in range(len(points))]
+    steps = [(policy, block) for point_policies, point_blocks in zip(policies, blocks)
+             for policy, block in zip(point_policies, point_blocks)]  # fmt: skip
+    recorder = Recorder(firm)
+    for month in range(firm.n_months):
+        firm.month = month
+        report = run_month(firm, steps)
+        recorder.record(firm, report, firm.ledger.close_month())
+    data = recorder.data
+    return [
+        {name: {metric: values[block] for metric, values in data.items()} for name, block in zip(names, point_blocks)}
+        for point_blocks in blocks
+    ]
+
+
 def run_policies(
     scenario: Scenario, names: list[str], seeds: list[np.random.SeedSequence]
 ) -> dict[str, dict[str, np.ndarray]]:
     """Simulate policies over a batch of replicates on common random numbers, stepped together; returns
-    (R, T) arrays of every monthly metric for each policy."""
-    policies = [make_policy(scenario, name) for name in names]
-    firm = build_firm(scenario, policies, draws_for(scenario, seeds))
-    n = len(seeds)
-    blocks = [slice(i * n, (i + 1) * n) for i in range(len(policies))]
-    recorder = Recorder(firm)
-    for month in range(firm.n_months):
-        firm.month = month
-        report = run_month(firm, list(zip(policies, blocks)))
-        recorder.record(firm, report, firm.ledger.close_month())
-    data = recorder.data
-    return {name: {metric: values[block] for metric, values in data.items()} for name, block in zip(names, blocks)}
+    (R, T) arrays of every monthly metric for each policy (``run_points`` with one point)."""
+    return run_points([scenario], names, seeds)[0]
 
 
 def run_policy(scenario: Scenario, policy_name: str, seeds: list[np.random.SeedSequence]) -> dict[str, np.ndarray]:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from model import actions
 from model.customers import demand
 from model.scenario import Scenario, ScenarioError
-from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState, pick
+from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState, pick, timer_ran_out
 from model.workforce import effective_hours
 
 POLICIES: dict[str, type[Policy]] = {}
@@ -162,6 +162,8 @@ class CostCutting(Policy):
             actions.reduce_hours(firm, np.where(reduction >= p.min_reduction_fte, reduction, 0.0))
             return
         target = fte_count(firm.freed_by_tool() * (1.0 - kept_share), p.min_fte_to_cut)
+        if not (posts_to_cut(firm, target) > 0).any():  # the cut is made: nothing to close, nobody to select
+            return
         # an open vacancy on a freed post is cut first: not refilling it needs no dismissal
         freed_vacancies = firm.vacancy & (firm.idle > 0)
         actions.close_posts(firm, pick(posts_to_cut(firm, target), -firm.idle, freed_vacancies, firm.tiebreak))
@@ -340,7 +342,7 @@ def target_tasks(scenario: Scenario) -> set[str]:
 
 def advance_statuses(firm: FirmState, policy: Policy) -> None:
     """End trainings (success drawn from aptitude), move leavers from redeployment to notice, and out."""
-    if not ((firm.timer <= 0) & (firm.status >= TRAINING)).any():  # no timer has run out this month
+    if not timer_ran_out(firm.timer, firm.status):  # nobody's training, redeployment or notice ends this month
         return
     ended = (firm.status == TRAINING) & (firm.timer <= 0)
     if ended.any():
@@ -360,7 +362,7 @@ def advance_statuses(firm: FirmState, policy: Policy) -> None:
 
 def reskilling_probability(firm: FirmState) -> np.ndarray:
     """logistic(logit(reskilling_success) + a * aptitude): the lever is the median-aptitude probability."""
-    p = np.clip(firm.scenario.levers.reskilling_success, 1e-12, 1.0 - 1e-12)
+    p = min(max(firm.scenario.levers.reskilling_success, 1e-12), 1.0 - 1e-12)
     logit = np.log(p / (1.0 - p)) + firm.scenario.learning.aptitude_slope * firm.aptitude
     return 1.0 / (1.0 + np.exp(-logit))
 

@@ -8,14 +8,17 @@ the same seeds consume identical random numbers in identical order (common rando
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any
 
 import numpy as np
 
 from model.accounting import Ledger
 from model.compiled import compiled
 from model.scenario import Scenario, monthly_rate
-from model.tasks import AutomationSchedule, TaskCatalogue, build_catalogue, build_schedule
+from model.tasks import build_catalogue, build_schedule
 
 VACANT, WORKING, TRAINING, LEAVING, NOTICE = 0, 1, 2, 3, 4
 STATUS_NAMES = ("vacant", "working", "training", "leaving", "notice")
@@ -83,6 +86,30 @@ def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
     return draw(seeds, scenario.headcount, scenario.n_months)
 
 
+def point_state(scenario: Scenario, target_tasks: set[str], n_months: int) -> dict[str, Any]:
+    """What a point's view carries of its own: its scenario, jurisdiction rules, task catalogue, tool schedule and
+    base quit rate."""
+    # the hazard is convex in engagement: divide out the initial dispersion so the mean matches the input
+    t, e = scenario.turnover, scenario.engagement
+    dispersion = np.exp((t.engagement_beta * e.initial_sd) ** 2 / 2.0)
+    return {
+        "scenario": scenario,
+        "rules": scenario.jurisdiction_rules(),
+        "tasks": build_catalogue(scenario, target_tasks),
+        "schedule": build_schedule(scenario, n_months),
+        "quit_rate_per_month": monthly_rate(t.annual_quit_rate) / dispersion,
+    }
+
+
+def point_params[T](firm: FirmState, params: type[T]) -> T:
+    """A NamedTuple of kernel parameters, each field a (P,) array of the points' values: ``params.values(scenario)``
+    names every field's value for one point."""
+    table = firm.per_point(
+        params.__name__, lambda f: [float(params.values(f.scenario)[name]) for name in params._fields]
+    )
+    return params(*np.ascontiguousarray(table.T))
+
+
 def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """(R, N) mask of the ``count[r]`` lowest-score members of ``pool`` in each replicate; equal scores are
     ordered by the drawn keys ``tiebreak`` (R, N), so neither the slot nor the file's order of roles decides."""
@@ -103,39 +130,54 @@ class Clock:
 
 
 class FirmState:
-    """Arrays of one firm in R replicates; mechanisms (model/*.py) read and update them month by month.
+    """Arrays of one firm in R rows; mechanisms (model/*.py) read and update them month by month.
 
-    Several policies can share one state, each on its own block of rows (``rows``): the monthly mechanisms
-    then run once over all of them, which is where the speed is.
+    The rows are blocks of replicates, one block per (parameter point, policy), point by point: block (p, j)
+    holds the replicates of policy j at point p, and replicate i of every block uses the same random numbers
+    (common random numbers across policies and points). The monthly mechanisms run once over all rows and read
+    each row's parameters (``per_row``, ``per_point`` and ``row_point``); a policy acts on its block's view
+    (``rows``), which carries its own point's scenario, jurisdiction rules, task catalogue and tool schedule.
+    The firm itself carries those of the first point, for what every point shares (tasks, roles, months).
     """
 
-    # per-replicate state (first axis R): what a view of some rows slices
+    # per-row state (first axis R): what a view of some rows slices
     REPLICATE_STATE = (
         "status", "timer", "hours", "idle", "skill", "learning", "engagement_base", "engagement",
         "engagement_effective", "engagement_at_work", "aptitude", "tenure", "tiebreak", "fte", "notice_due",
         "severance_due", "backfill", "vacancy", "initial_staff", "reskilled", "failed", "person", "next_person",
         "shortfall", "required_gap", "contracted", "lent", "survivor_penalty", "contact_loss", "customers", "cohort",
         "project_progress", "required_hours_per_customer", "care_reference", "acquisition_base",
-        "initial_task_hours",
+        "initial_task_hours", "row_point",
     )  # fmt: skip
+    # what a view does not share with the firm: the caches of its own rows (its point's objects: ``point_state``)
+    OWN_CACHES = ("_views", "_per_row")
 
-    def __init__(self, scenario: Scenario, draws: Draws, target_tasks: set[str], copies: int = 1):
-        self.scenario = scenario
-        self.n_months = scenario.n_months
-        self.hours_per_month = scenario.simulation.hours_per_month
-        self.rules = scenario.jurisdiction_rules()
-        self.tasks: TaskCatalogue = build_catalogue(scenario, target_tasks)
-        self.schedule: AutomationSchedule = build_schedule(scenario, self.n_months)
+    def __init__(self, points: list[Scenario], draws: Draws, target_tasks: list[set[str]], blocks_per_point: int = 1):
+        """Args:
+        points: the parameter points (scenarios of one shape, see ``model.batch``).
+        draws: the random numbers of one block of replicates (``draws_for``), shared by every block.
+        target_tasks: each point's reinvestment target tasks (their demand follows ``new_work_demand_scale``).
+        blocks_per_point: blocks of rows per point (one per policy).
+        """
+        first = points[0]
+        self.points = points
+        self._cache: dict[str, Any] = {}  # values of the points' parameters, shared with the views
+        self._tables: dict[str, np.ndarray] = {}  # ``per_point``, shared with the views
+        self._per_row: dict[str, np.ndarray] = {}  # ``per_row``: a view has its own
+        self.n_months = first.n_months
+        self.hours_per_month = first.simulation.hours_per_month
+        self._point_state = [point_state(s, targets, self.n_months) for s, targets in zip(points, target_tasks)]
+        self.__dict__.update(self._point_state[0])
         self._clock = Clock()  # the month, shared with the views of this firm
-        self._init_posts(scenario)
+        self._init_posts(first)
         self.draws = draws  # one block of replicates' numbers ...
-        self.copies = copies  # ... used by each of ``copies`` blocks of rows (one per policy)
-        self._init_people(scenario)
-        self.ledger = Ledger(self.n_replicates, scenario.simulation.initial_cash_eur)
-        # the hazard is convex in engagement: divide out the initial dispersion so the mean matches the input
-        t, e = scenario.turnover, scenario.engagement
-        dispersion = np.exp((t.engagement_beta * e.initial_sd) ** 2 / 2.0)
-        self.quit_rate_per_month = monthly_rate(t.annual_quit_rate) / dispersion
+        self.block_size = draws.aptitude.shape[0]
+        self.blocks_per_point = blocks_per_point
+        self.copies = len(points) * blocks_per_point  # ... used by each of ``copies`` blocks of rows
+        self.row_point = np.repeat(np.arange(len(points)), self.block_size * blocks_per_point)  # (R,) point of a row
+        self._init_people()
+        self._init_customers()
+        self.ledger = Ledger(self.n_replicates, self.per_row("simulation.initial_cash_eur"))
 
     @property
     def month(self) -> int:
@@ -146,9 +188,15 @@ class FirmState:
     def month(self, value: int) -> None:
         self._clock.month = value
 
+    def block(self, point: int, policy: int) -> slice:
+        """The rows of ``policy`` (its index among the policies) at ``point``."""
+        start = (point * self.blocks_per_point + policy) * self.block_size
+        return slice(start, start + self.block_size)
+
     def rows(self, block: slice) -> FirmState:
-        """A view of replicates ``block``: the same firm for the policy that runs on those rows, made once per
-        block. Arrays must change in place from then on (the view and the firm refuse to rebind them)."""
+        """A view of the rows ``block`` (one point's block, or part of it): the same firm for the policy that runs
+        on those rows, with that point's scenario, made once per block. Arrays must change in place from then on
+        (the view and the firm refuse to rebind them)."""
         views = self.__dict__.setdefault("_views", {})
         key = (block.start, block.stop)
         if key not in views:
@@ -156,10 +204,13 @@ class FirmState:
         return views[key]
 
     def _view(self, block: slice) -> FirmView:
+        point = int(self.row_point[block.start])
+        assert (self.row_point[block] == point).all(), "a view holds the rows of one point"
         view = object.__new__(FirmView)
-        shared = {k: v for k, v in vars(self).items() if k not in self.REPLICATE_STATE and k != "_views"}
+        shared = {k: v for k, v in vars(self).items() if k not in self.REPLICATE_STATE and k not in self.OWN_CACHES}
         view.__dict__.update(shared)
-        view.__dict__.update({name: getattr(self, name)[block] for name in self.REPLICATE_STATE if hasattr(self, name)})
+        view.__dict__.update(self._point_state[point])
+        view.__dict__.update({name: getattr(self, name)[block] for name in self.REPLICATE_STATE})
         view.__dict__.update(
             n_replicates=block.stop - block.start,
             layoff_window=self.layoff_window[:, block],
@@ -167,8 +218,11 @@ class FirmState:
             events={name: counter[block] for name, counter in self.events.items()},
             ledger=self.ledger.rows(block),
             copies=1,
+            _per_row={},
+            _parent=self,
+            _block=block,
         )
-        assert view.n_replicates == self.draws.aptitude.shape[0], "a view is one policy's block of rows"
+        assert view.n_replicates == self.block_size, "a view is one policy's block of rows"
         return view
 
     SHARED = (*REPLICATE_STATE, "layoff_window", "events", "event_counts", "ledger")
@@ -182,11 +236,42 @@ class FirmState:
         return bool(self.__dict__.get("_views"))
 
     def cached(self, key: str, make):
-        """A value derived from the scenario alone (e.g. a kernel's parameters), made once per firm."""
-        cache = self.__dict__.setdefault("_cache", {})
-        if key not in cache:
-            cache[key] = make()
-        return cache[key]
+        """A value derived from the points' parameters alone (e.g. a kernel's parameters), made once per firm
+        and shared by its views."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def per_point(self, key: str, make: Callable[[FirmState], Any] | None = None) -> np.ndarray:
+        """(P, ...) a value of each point, stacked; made once per firm and shared by its views.
+
+        Args:
+            key: the value's name; without ``make``, a scenario attribute path (``"customers.initial"``).
+            make: computes the value for one point from that point's firm: the firm itself when it has one point,
+                else the view of the point's first block (so single-point code serves every point).
+        """
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = self._stack(key, make)
+        return table
+
+    def _stack(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        if make is None:
+            value = attrgetter(key)
+            return np.array([value(s) for s in self.points])
+        if len(self.points) == 1:
+            return np.asarray(make(self))[None]  # a view of the point's own array: nothing copied
+        return np.stack([np.asarray(make(self.rows(self.block(p, 0)))) for p in range(len(self.points))])
+
+    def per_row(self, key: str, make: Callable[[FirmState], Any] | None = None) -> np.ndarray:
+        """(R, ...) ``per_point(key, make)`` of each row's point; made once per firm (a view slices it)."""
+        rows = self._per_row.get(key)
+        if rows is None:
+            rows = self._per_row[key] = self._rows_of(key, make)
+        return rows
+
+    def _rows_of(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        return self.per_point(key, make)[self.row_point]
 
     def drawn(self, stream: str) -> np.ndarray:
         """This month's numbers of a stream (``quit``, ``hire``, ...), for every block of rows."""
@@ -211,9 +296,9 @@ class FirmState:
         routine = self.tasks.in_category("routine").astype(float)
         self.routine_reference = routine_share(base[self.role][None], routine)[0]  # (N,)
 
-    def _init_people(self, scenario: Scenario) -> None:
+    def _init_people(self) -> None:
         d = self.draws
-        self.n_replicates = d.aptitude.shape[0] * self.copies
+        self.n_replicates = self.block_size * self.copies
         shape = (self.n_replicates, self.n_slots)
         k = self.tasks.size
         self.status = np.full(shape, WORKING, dtype=np.int8)
@@ -224,8 +309,8 @@ class FirmState:
         self.skill = np.where(on_task, self.role_skill[None, :, None], 0.0)
         self.learning = ((self.skill < 1.0) & on_task).any(-1)  # rows whose skills can still change
         self.lent = np.zeros(shape + (k,))  # hours sent back from new work to undone required work, to return
-        e = scenario.engagement
-        self.engagement_base = np.clip(e.initial_mean + e.initial_sd * repeat(d.engagement, self.copies), 0.05, 0.95)
+        mean, sd = self.per_row("engagement.initial_mean")[:, None], self.per_row("engagement.initial_sd")[:, None]
+        self.engagement_base = np.clip(mean + sd * repeat(d.engagement, self.copies), 0.05, 0.95)
         self.engagement = self.engagement_base.copy()
         self.engagement_effective = self.engagement.copy()  # with the survivor penalty: drives quits
         self.engagement_at_work = self.engagement.copy()  # with its productivity share: drives output
@@ -234,7 +319,7 @@ class FirmState:
         self.fte = np.ones(shape)  # contract size of each post: hours.sum(-1) + idle == fte on a live post
         self.notice_due = np.zeros(shape)  # months of notice, fixed at notification
         self.severance_due = np.zeros(shape)  # EUR paid at the exit, fixed at notification
-        tenure_mean = np.array([r.tenure_years_mean * 12.0 for r in scenario.roles])[self.role]
+        tenure_mean = np.array([r.tenure_years_mean * 12.0 for r in self.scenario.roles])[self.role]
         self.tenure = np.maximum(-np.log1p(-repeat(d.tenure, self.copies)) * tenure_mean, self.ramp_months)
         self.backfill = np.ones(shape, dtype=bool)
         self.vacancy = np.zeros(shape, dtype=bool)
@@ -245,9 +330,18 @@ class FirmState:
         self.next_person = np.full(self.n_replicates, self.n_slots)
         self.survivor_penalty = np.zeros(self.n_replicates)
         self.layoff_window = np.zeros((12, self.n_replicates))  # share of staff laid off, by month of the year
-        self.contact_loss = np.zeros(self.n_replicates)
         self.event_counts = np.zeros((len(EVENTS), self.n_replicates))  # one row per event, reset every month
         self.events = dict(zip(EVENTS, self.event_counts))
+
+    def _init_customers(self) -> None:
+        """The customers' arrays, set by ``model.customers.init_customers`` once the staff's output is known; a
+        required task's ``required_gap`` is last month's demand minus the hours done, ``contracted`` the effective
+        hours bought a month on it."""
+        r, k = self.n_replicates, self.tasks.size
+        for name in ("customers", "cohort", "project_progress", "contact_loss", "care_reference", "acquisition_base"):
+            setattr(self, name, np.zeros(r))
+        for name in ("shortfall", "required_gap", "contracted", "required_hours_per_customer", "initial_task_hours"):
+            setattr(self, name, np.zeros((r, k)))
 
     # -- views -----------------------------------------------------------------------------------------------
 
@@ -276,7 +370,7 @@ class FirmState:
     def freed_by_tool(self) -> np.ndarray:
         """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it
         (the manager's view of the gain, whatever has happened to the posts since)."""
-        initial_fte = self.role_hours[self.role].sum(0)  # (K,)
+        initial_fte = self.cached("initial_fte", lambda: self.role_hours[self.role].sum(0))  # (K,)
         return np.full(self.n_replicates, self.schedule.automated[self.month + 1] @ initial_fte)
 
     def fte_cut(self) -> np.ndarray:
@@ -315,9 +409,10 @@ class FirmState:
             weight = np.where(total > 1e-12, affinity / np.maximum(total, 1e-12), weight)
         weight = weight / np.maximum(weight.sum(1, keepdims=True), 1e-12)
         added = weight * work[:, None, :]
-        skill = self.scenario.learning.skill_after_training if newcomer_skill is None else newcomer_skill
-        newcomer = (added > 0) & (self.skill < skill)
-        self.skill[newcomer] = skill
+        if newcomer_skill is None:
+            newcomer_skill = self.per_row("learning.skill_after_training")[:, None, None]
+        newcomer = (added > 0) & (self.skill < newcomer_skill)
+        np.copyto(self.skill, newcomer_skill, where=newcomer)
         self.hours += added
         self.idle -= added.sum(-1)
         self.learning |= (added > 0).any(-1)
@@ -358,6 +453,16 @@ class FirmState:
 
 
 @compiled
+def timer_ran_out(timer: np.ndarray, status: np.ndarray) -> bool:
+    """Whether anyone's training, redeployment or notice ends this month (a timer at 0 or below)."""
+    for r in range(status.shape[0]):
+        for i in range(status.shape[1]):
+            if status[r, i] >= TRAINING and timer[r, i] <= 0:
+                return True
+    return False
+
+
+@compiled
 def ramp(tenure: float, ramp_months: float) -> float:
     """Share of full productivity after ``tenure`` months: a new hire's k-th month at k / ramp-up months."""
     return min(1.0, tenure / ramp_months)
@@ -366,17 +471,23 @@ def ramp(tenure: float, ramp_months: float) -> float:
 @compiled
 def performance(hours: np.ndarray, skill: np.ndarray, tenure: np.ndarray, ramp_months: np.ndarray) -> np.ndarray:
     """(R, N) skill on one's own tasks weighted by hours, times ramp-up."""
-    n_rows, n_slots, n_tasks = hours.shape
+    n_rows, n_slots, _ = hours.shape
     out = np.zeros((n_rows, n_slots))
     for r in range(n_rows):
         for i in range(n_slots):
-            weight = skilled = 0.0
-            for k in range(n_tasks):
-                weight += hours[r, i, k]
-                skilled += hours[r, i, k] * skill[r, i, k]
-            if weight > 0:
-                out[r, i] = skilled / weight * ramp(tenure[r, i], ramp_months[i])
+            out[r, i] = performance_of(hours[r, i], skill[r, i], tenure[r, i], ramp_months[i])
     return out
+
+
+@compiled
+def performance_of(hours: np.ndarray, skill: np.ndarray, tenure: float, ramp_months: float) -> float:
+    """One post's skill on its tasks weighted by hours (``hours``, ``skill``: (K,)), times ramp-up."""
+    weight = skilled = 0.0
+    for k in range(hours.shape[0]):
+        if hours[k] != 0.0:  # a task without hours adds nothing
+            weight += hours[k]
+            skilled += hours[k] * skill[k]
+    return skilled / weight * ramp(tenure, ramp_months) if weight > 0 else 0.0
 
 
 @compiled
@@ -448,7 +559,17 @@ def weighted_sum(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 class FirmView(FirmState):
-    """Some rows of a FirmState (``FirmState.rows``): arrays are shared, so they may only change in place."""
+    """Some rows of a FirmState (``FirmState.rows``): arrays are shared, so they may only change in place; the
+    parameters are those of the rows' point."""
+
+    _parent: FirmState
+    _block: slice
 
     def _views_exist(self) -> bool:
         return True
+
+    def _stack(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        return self._parent._stack(key, make)
+
+    def _rows_of(self, key: str, make: Callable[[FirmState], Any] | None) -> np.ndarray:
+        return self._parent.per_row(key, make)[self._block]

@@ -12,8 +12,15 @@ import mesa
 import numpy as np
 
 from model.compiled import compiled
-from model.scenario import Engagement
-from model.state import STATUS_NAMES, VACANT, FirmState, performance, ramp, routine_share_of, weighted_sum
+from model.scenario import Scenario
+from model.state import (
+    STATUS_NAMES,
+    VACANT,
+    FirmState,
+    performance_of,
+    point_params,
+    ramp,
+)
 
 
 class Employee(mesa.Agent):
@@ -70,42 +77,71 @@ class Employee(mesa.Agent):
         return float(firm.customers[0] * firm.care_portfolio()[0, self.slot])
 
 
-def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0, with_tool: bool = True) -> np.ndarray:
+def effective_hours(firm: FirmState, weight: np.ndarray | None = None, with_tool: bool = True) -> np.ndarray:
     """(R, K) productive hours per task: the sum over employees i of
     H * h_ik * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k * (1 + u_k * novice_ik) (times
-    ``weight_i``), where e is engagement at work, aug the tool's uniform augmentation (learning dip included)
-    and u its skill-dependent uplift, largest for novices: novice = max(1 - s_ik ramp_i, 0) / (1 - reference_k).
-    ``with_tool=False``: the hours the same people would produce without the tool."""
-    e = firm.scenario.engagement
-    schedule = firm.schedule
-    augmentation = schedule.augmentation[firm.month] if with_tool else np.ones(firm.tasks.size)
-    uplift = schedule.skill_uplift[firm.month] if with_tool else np.zeros(firm.tasks.size)
+    ``weight``, (R, N), 1 by default), where e is engagement at work, aug the tool's uniform augmentation
+    (learning dip included) and u its skill-dependent uplift, largest for novices: novice = max(1 - s_ik ramp_i,
+    0) / (1 - reference_k). ``with_tool=False``: the hours the same people would produce without the tool."""
+    p = firm.cached("productivity", lambda: ProductivityParams.of(firm))
+    month = firm.month
+    scale, uplift = (p.scale[:, month], p.uplift[:, month]) if with_tool else (p.scale_without_tool, p.no_uplift)
+    if weight is None:
+        weight = firm.per_row("unit_weight", lambda f: np.ones(f.n_slots))
     return _effective_hours(
-        firm.status, firm.tenure, firm.ramp_months, firm.engagement_at_work, firm.hours, firm.skill,
-        np.ones(firm.n_slots) * weight, 0.5 * firm.hours_per_month * augmentation, uplift, schedule.reference_skill,
-        e.productivity_slope, e.reference,
+        firm.status, firm.tenure, firm.ramp_months, firm.engagement_at_work, firm.hours, firm.skill, weight,
+        firm.row_point, scale, uplift, p.reference_skill, p.slope, p.engagement_reference,
     )  # fmt: skip
+
+
+class ProductivityParams(NamedTuple):
+    """Each point's parameters of productive hours: (P, T, K) tool schedules, (P, K) and (P,) values."""
+
+    scale: np.ndarray  # (P, T, K) hours a month x 0.5 x the tool's uniform augmentation
+    uplift: np.ndarray  # (P, T, K) skill-dependent uplift at the reference skill
+    scale_without_tool: np.ndarray  # (P, K)
+    no_uplift: np.ndarray  # (P, K)
+    reference_skill: np.ndarray  # (P, K)
+    slope: np.ndarray  # (P,) engagement.productivity_slope
+    engagement_reference: np.ndarray  # (P,) engagement.reference
+
+    @classmethod
+    def of(cls, firm: FirmState) -> ProductivityParams:
+        scale = firm.per_point("hours_scale", lambda f: 0.5 * f.hours_per_month * f.schedule.augmentation)
+        shape = (len(firm.points), firm.tasks.size)
+        return cls(
+            scale=scale,
+            uplift=firm.per_point("skill_uplift", lambda f: f.schedule.skill_uplift),
+            scale_without_tool=np.full(shape, 0.5 * firm.hours_per_month),
+            no_uplift=np.zeros(shape),
+            reference_skill=firm.per_point("reference_skill", lambda f: f.schedule.reference_skill),
+            slope=firm.per_point("engagement.productivity_slope"),
+            engagement_reference=firm.per_point("engagement.reference"),
+        )
 
 
 @compiled
 def _effective_hours(
-    status, tenure, ramp_months, engagement, hours, skill, weight, scale, uplift, reference, slope, e_reference
+    status, tenure, ramp_months, engagement, hours, skill, weight, point, scale, uplift, reference, slope, e_reference
 ):
     n_rows, n_slots, n_tasks = hours.shape
     out = np.zeros((n_rows, n_tasks))
     for r in range(n_rows):
+        p = point[r]
         for i in range(n_slots):
             if status[r, i] == VACANT:
                 continue
             ramped = ramp(tenure[r, i], ramp_months[i])
-            person = ramped * (1.0 + slope * (engagement[r, i] - e_reference)) * weight[i]
+            person = ramped * (1.0 + slope[p] * (engagement[r, i] - e_reference[p])) * weight[r, i]
             for k in range(n_tasks):
+                if hours[r, i, k] == 0.0:  # adds nothing
+                    continue
                 boost = 1.0
-                if uplift[k] > 0:  # Brynjolfsson, Li & Raymond 2025: the gain falls with skill, ~0 for experts
-                    boost += uplift[k] * max(1.0 - skill[r, i, k] * ramped, 0.0) / (1.0 - reference[k])
+                if uplift[p, k] > 0:  # Brynjolfsson, Li & Raymond 2025: the gain falls with skill, ~0 for experts
+                    boost += uplift[p, k] * max(1.0 - skill[r, i, k] * ramped, 0.0) / (1.0 - reference[p, k])
                 out[r, k] += person * hours[r, i, k] * (1.0 + skill[r, i, k]) * boost  # 0.5 (1 + s): 0.5 in scale
         for k in range(n_tasks):
-            out[r, k] *= scale[k]
+            out[r, k] *= scale[p, k]
     return out
 
 
@@ -117,26 +153,29 @@ def learn(firm: FirmState) -> None:
     change, so only those are computed; a skill within 1e-6 of 1 snaps to 1, one below 1e-3 to 0, and a row
     whose skills have all settled leaves the flag.
     """
-    lp = firm.scenario.learning
-    fade = 1.0 - 0.5 ** (1.0 / lp.skill_half_life_unused_months)
+    fade = firm.per_point(
+        "skill_fade", lambda f: 1.0 - 0.5 ** (1.0 / f.scenario.learning.skill_half_life_unused_months)
+    )
     _learn(
-        firm.learning, firm.skill, firm.hours, firm.status, firm.aptitude, firm.tasks.learning_months,
-        lp.practice_aptitude_slope, fade,
+        firm.learning, firm.skill, firm.hours, firm.status, firm.aptitude, firm.row_point,
+        firm.per_point("learning_months", lambda f: f.tasks.learning_months),
+        firm.per_point("learning.practice_aptitude_slope"), fade,
     )  # fmt: skip
 
 
 @compiled
-def _learn(learning, skill, hours, status, aptitude, learning_months, aptitude_slope, fade):
+def _learn(learning, skill, hours, status, aptitude, point, learning_months, aptitude_slope, fade):
     n_rows, n_slots, n_tasks = hours.shape
     for r in range(n_rows):
+        p = point[r]
         for i in range(n_slots):
             if not learning[r, i]:
                 continue
-            speed = np.exp(aptitude_slope * aptitude[r, i]) if status[r, i] != VACANT else 0.0
+            speed = np.exp(aptitude_slope[p] * aptitude[r, i]) if status[r, i] != VACANT else 0.0
             settled = True
             for k in range(n_tasks):
-                rate = min(hours[r, i, k] * speed / learning_months[k], 1.0)
-                s = skill[r, i, k] + rate * (1.0 - skill[r, i, k]) if rate > 0 else skill[r, i, k] * (1.0 - fade)
+                rate = min(hours[r, i, k] * speed / learning_months[p, k], 1.0)
+                s = skill[r, i, k] + rate * (1.0 - skill[r, i, k]) if rate > 0 else skill[r, i, k] * (1.0 - fade[p])
                 if s > 1.0 - 1e-6:
                     s = 1.0
                 elif s < 1e-3:
@@ -147,22 +186,22 @@ def _learn(learning, skill, hours, status, aptitude, learning_months, aptitude_s
 
 
 class EngagementParams(NamedTuple):
-    """The engagement parameters a compiled kernel reads (``p.growth_bonus``)."""
+    """The engagement parameters a compiled kernel reads, one value per point (``p.growth_bonus[q]``)."""
 
-    growth_bonus: float
-    routine_weight: float
-    idle_weight: float
-    workload_weight: float
-    failure_penalty: float
-    relaxation_months: float
-    best_performers_first: float
-    survivor_decay: float  # monthly factor: 0.5 ** (1 / survivor_half_life_months)
-    survivor_productivity_weight: float
+    growth_bonus: np.ndarray
+    routine_weight: np.ndarray
+    idle_weight: np.ndarray
+    workload_weight: np.ndarray
+    failure_penalty: np.ndarray
+    relaxation_months: np.ndarray
+    best_performers_first: np.ndarray
+    survivor_decay: np.ndarray  # monthly factor: 0.5 ** (1 / survivor_half_life_months)
+    survivor_productivity_weight: np.ndarray
 
-    @classmethod
-    def of(cls, e: Engagement) -> EngagementParams:
-        values = e.model_dump() | {"survivor_decay": 0.5 ** (1.0 / e.survivor_half_life_months)}
-        return cls(**{name: float(values[name]) for name in cls._fields})
+    @staticmethod
+    def values(scenario: Scenario) -> dict[str, float]:
+        e = scenario.engagement
+        return e.model_dump() | {"survivor_decay": 0.5 ** (1.0 / e.survivor_half_life_months)}
 
 
 def update_engagement(firm: FirmState) -> None:
@@ -178,64 +217,84 @@ def update_engagement(firm: FirmState) -> None:
         firm.engagement_base,
         firm.reskilled, firm.failed, firm.idle, firm.hours, firm.skill, firm.status, firm.tenure, firm.ramp_months,
         firm.routine_reference, firm.tasks.in_category("routine").astype(float), firm.shortfall,
-        firm.cached("engagement", lambda: EngagementParams.of(firm.scenario.engagement)),
+        firm.row_point, firm.cached("engagement", lambda: point_params(firm, EngagementParams)),
     )  # fmt: skip
 
 
 @compiled
 def _update_engagement(
     engagement, effective, at_work, penalty, base, reskilled, failed, idle, hours, skill, status, tenure,
-    ramp_months, routine_reference, routine, shortfall, p,
+    ramp_months, routine_reference, routine, shortfall, point, p,
 ):  # fmt: skip
-    n_slots = engagement.shape[1]
+    n_slots, n_tasks = hours.shape[1:]
     hit = np.empty(n_slots)
+    perf = np.empty(n_slots)
     for r in range(engagement.shape[0]):
+        q = point[r]
         for i in range(n_slots):
-            pressure = weighted_sum(hours[r, i], shortfall[r]) if status[r, i] != VACANT else 0.0
+            # busy hours, routine hours and workload pressure in one pass over the post's tasks; a task without
+            # hours adds nothing to any of the sums (they start at 0 and keep their order: the same to the bit)
+            busy = routine_hours = pressure = 0.0
+            for k in range(n_tasks):
+                h = hours[r, i, k]
+                if h != 0.0:
+                    busy += h
+                    routine_hours += h * routine[k]
+                    pressure += h * shortfall[r, k]
+            routine_share = routine_hours / busy if busy > 1e-12 else 0.0
+            if status[r, i] == VACANT:
+                pressure = 0.0
             target = (
                 base[r, i]
-                + p.growth_bonus * reskilled[r, i]
-                - p.routine_weight * (routine_share_of(hours[r, i], routine) - routine_reference[i])
-                - p.idle_weight * idle[r, i]
-                - p.workload_weight * pressure
-                - p.failure_penalty * failed[r, i]
+                + p.growth_bonus[q] * reskilled[r, i]
+                - p.routine_weight[q] * (routine_share - routine_reference[i])
+                - p.idle_weight[q] * idle[r, i]
+                - p.workload_weight[q] * pressure
+                - p.failure_penalty[q] * failed[r, i]
             )
-            engagement[r, i] += (target - engagement[r, i]) / p.relaxation_months
+            engagement[r, i] += (target - engagement[r, i]) / p.relaxation_months[q]
             engagement[r, i] = min(max(engagement[r, i], 0.0), 1.0)
             hit[i] = penalty[r]
         if penalty[r] > 1e-4:
-            tilt = p.best_performers_first * _performance_z(
-                hours[r : r + 1], skill[r : r + 1], tenure[r : r + 1], ramp_months, status[r]
-            )
-            hit += penalty[r] * tilt
+            _performance_z(hours[r], skill[r], tenure[r], ramp_months, status[r], perf)
+            for i in range(n_slots):
+                hit[i] += penalty[r] * (p.best_performers_first[q] * perf[i])
         for i in range(n_slots):
             effective[r, i] = min(max(engagement[r, i] - hit[i], 0.0), 1.0)
-            at_work[r, i] = min(max(engagement[r, i] - p.survivor_productivity_weight * hit[i], 0.0), 1.0)
-        penalty[r] *= p.survivor_decay
+            at_work[r, i] = min(max(engagement[r, i] - p.survivor_productivity_weight[q] * hit[i], 0.0), 1.0)
+        penalty[r] *= p.survivor_decay[q]
 
 
 @compiled
-def _performance_z(hours, skill, tenure, ramp_months, status):
-    """(N,) performance standardised among the people at work of one replicate, clipped to [-1, 1]."""
-    perf = performance(hours, skill, tenure, ramp_months)[0]
-    at_work = status != VACANT
-    n = max(at_work.sum(), 1)
-    mean = (perf * at_work).sum() / n
-    sd = np.sqrt((((perf - mean) * at_work) ** 2).sum() / n)
-    if sd <= 1e-9:
-        return np.zeros_like(perf)
-    return np.minimum(np.maximum((perf - mean) / sd, -1.0), 1.0) * at_work
+def _performance_z(hours, skill, tenure, ramp_months, status, out):
+    """Write into ``out`` (N,) the performance of one replicate's people at work, standardised among them and
+    clipped to [-1, 1] (0 for the others, and for all when everyone performs alike)."""
+    n_slots = status.shape[0]
+    n = 0
+    total = 0.0
+    for i in range(n_slots):
+        out[i] = performance_of(hours[i], skill[i], tenure[i], ramp_months[i])
+        n += status[i] != VACANT
+        total += out[i] * (status[i] != VACANT)
+    n = max(n, 1)
+    mean = total / n
+    spread = 0.0
+    for i in range(n_slots):
+        spread += ((out[i] - mean) * (status[i] != VACANT)) ** 2
+    sd = np.sqrt(spread / n)
+    for i in range(n_slots):
+        if sd <= 1e-9:
+            out[i] = 0.0
+        else:
+            out[i] = min(max((out[i] - mean) / sd, -1.0), 1.0) * (status[i] != VACANT)
 
 
 def quit_hazard(firm: FirmState) -> np.ndarray:
-    """Monthly quit probability: base * market * exp(beta (e_ref - e))."""
-    t = firm.scenario.turnover
-    reference = firm.scenario.engagement.reference
-    return (
-        firm.quit_rate_per_month
-        * t.market_tightness
-        * np.exp(t.engagement_beta * (reference - firm.engagement_effective))
-    )
+    """Monthly quit probability: base * market * exp(beta (e_ref - e)), with each row's point's parameters."""
+    base = firm.per_row("quit_base", lambda f: [f.quit_rate_per_month * f.scenario.turnover.market_tightness])
+    beta = firm.per_row("quit_beta", lambda f: [f.scenario.turnover.engagement_beta])
+    reference = firm.per_row("quit_reference", lambda f: [f.scenario.engagement.reference])
+    return base * np.exp(beta * (reference - firm.engagement_effective))  # (R, 1) parameters
 
 
 def resign(firm: FirmState) -> None:
