@@ -22,6 +22,7 @@ EXAMPLES = """examples:
   python run.py charts results/assistant-20261127-101500 --format png --theme talk --lang fr
   python run.py scenarios
   python run.py validate scenarios/assistant.toml
+  python run.py workshop                            the workshop page on http://127.0.0.1:8050/
 """
 
 
@@ -94,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     charts.add_argument("--lang", choices=("en", "fr"), default="en")
     charts.add_argument("--only", help="comma-separated chart names")
     charts.add_argument("--out", help="output directory (default: RESULTS/charts)")
+    workshop = sub.add_parser("workshop", help="the workshop page: a local web server (nothing leaves this computer)")
+    workshop.add_argument(
+        "scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="the facilitator's scenario (default: assistant)"
+    )
+    workshop.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer)"
+    )
+    workshop.add_argument(
+        "--port", type=non_negative_int, default=8050, help="port (default: 8050; 0 picks a free one)"
+    )
     return parser
 
 
@@ -236,7 +247,23 @@ def cmd_charts(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"compare": cmd_compare, "scenarios": cmd_scenarios, "validate": cmd_validate, "charts": cmd_charts}
+def cmd_workshop(args: argparse.Namespace) -> int:
+    from workshop.serve import ServeError, serve
+
+    try:
+        serve(args.scenario, args.host, args.port)
+    except ServeError as error:
+        raise UserError(str(error)) from None
+    return 0
+
+
+COMMANDS = {
+    "compare": cmd_compare,
+    "scenarios": cmd_scenarios,
+    "validate": cmd_validate,
+    "charts": cmd_charts,
+    "workshop": cmd_workshop,
+}
 
 if __name__ == "__main__":
     sys.exit(main())
