@@ -47,6 +47,8 @@ SCENARIOS = ROOT / "scenarios"
 DEFAULT_SCENARIO = SCENARIOS / "assistant.toml"
 LEVER_IDS = [f"lever-{name}" for name in LEVER_NAMES]
 SPEEDS_MS = {"slow": 1200, "normal": 600, "fast": 250}
+TABS = ("compare", "firm", "pinned", "inside")
+DOWNLOADS = ("charts", "csv", "toml", "session")
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
 
 
@@ -110,10 +112,7 @@ def page_layout(catalogue: engine.Catalogue, lang: str = "en") -> html.Div:
 
 
 def top_bar(words: views.Words) -> html.Header:
-    downloads = [
-        html.Button(words(f"w_dl_{name}"), id=f"dl-{name}", className="small quiet")
-        for name in ("charts", "csv", "toml", "session")
-    ]
+    downloads = [html.Button(words(f"w_dl_{name}"), id=f"dl-{name}", className="small quiet") for name in DOWNLOADS]
     return html.Header(
         [
             html.Div([html.H1(words("w_app_title")), html.Div(id="scenario-title", className="subtitle")]),
@@ -170,12 +169,7 @@ def side_panel(words: views.Words, default: Controls, options: list[dict[str, st
 
 
 def main_panel(words: views.Words) -> html.Main:
-    tabs = [
-        ("compare", compare_tab(words)),
-        ("firm", firm_tab(words)),
-        ("pinned", pinned_tab(words)),
-        ("inside", inside_tab(words)),
-    ]
+    tabs = zip(TABS, (compare_tab(words), firm_tab(words), pinned_tab(words), inside_tab(words)))
     return html.Main(
         [
             html.Div(
@@ -701,6 +695,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Output("session", "data", allow_duplicate=True),
         Output("apply", "data", allow_duplicate=True),
         Output("firm-messages", "children"),
+        Output("tabs", "value"),
         Input("firm-run", "n_clicks"),
         *form_states,
         State("session", "data"),
@@ -713,11 +708,11 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             data = form_data(*form)
             scenario = firm_form.check(data)
         except InputError as error:
-            return no_update, no_update, views.messages(error.problems)
+            return no_update, no_update, views.messages(error.problems), no_update
         session = with_saved(read_session(session_raw), data, scenario.meta.name)
         controls = default_controls(saved_key(scenario.meta.name), scenario, lang)
         ok = t("w_firm_ok", lang, name=scenario_title(scenario, lang))
-        return session.model_dump(), control_request(controls), views.messages([ok], "info")
+        return session.model_dump(), control_request(controls), views.messages([ok], "info"), "compare"
 
     @app.callback(
         Output("download", "data", allow_duplicate=True),

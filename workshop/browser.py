@@ -33,15 +33,16 @@ def chromium():
 
 
 def headline_settled(page, timeout_ms: float = 30_000) -> None:
-    """Wait until the headline holds fresh numbers (computed, not computing)."""
-    page.wait_for_selector("#headline:not(.computing) #headline-sentence:not(:empty)", timeout=timeout_ms)
+    """Wait until the headline holds fresh numbers (computed, not computing; shown or on another tab)."""
     page.wait_for_function(
-        "() => !document.querySelector('#headline').classList.contains('computing')", timeout=timeout_ms
+        """() => { const h = document.querySelector('#headline'), s = document.querySelector('#headline-sentence');
+                   return h && s && s.innerText.trim() && !h.classList.contains('computing'); }""",
+        timeout=timeout_ms,
     )
 
 
 def set_lever(page, name: str, value: float) -> None:
-    """Type a value into a lever's box (as a facilitator does) and confirm it with Enter."""
+    """Type a value into a lever's box (as a facilitator does) and leave the box (the slider takes it then)."""
     box = page.locator(f"#lever-{name} input[type=number]")
     box.fill(f"{value:g}")
-    box.press("Enter")
+    box.press("Tab")

@@ -59,7 +59,7 @@ def start_in_thread(scenario: str | Path, host: str = "127.0.0.1", port: int = 0
     return server
 
 
-def serve(scenario: str | Path, host: str = "127.0.0.1", port: int = 8050, out: TextIO = sys.stdout) -> None:
+def serve(scenario: str | Path, host: str = "127.0.0.1", port: int = 8050, out: TextIO | None = None) -> None:
     """Serve until interrupted, after printing the address (and a warning when bound beyond loopback)."""
     server = start(scenario, host, port)
     if not is_loopback(host):
@@ -68,7 +68,7 @@ def serve(scenario: str | Path, host: str = "127.0.0.1", port: int = 8050, out: 
             "use --host 127.0.0.1 to keep it on this one",
             file=sys.stderr,
         )
-    print(f"workshop: {address(server)}  (Ctrl+C to stop)", file=out, flush=True)
+    print(f"workshop: {address(server)}  (Ctrl+C to stop)", file=out or sys.stdout, flush=True)
     try:
         server.serve_forever()
     finally:
