@@ -125,8 +125,10 @@ def top_bar(words: views.Words) -> html.Header:
                         multiple=False,
                         accept=".toml,.json",
                     ),  # fmt: skip
-                    html.Span([words("w_downloads"), ":"], className="label"),
-                    *downloads,
+                    html.Details(
+                        [html.Summary([words("w_downloads"), " ▾"]), html.Div(downloads, className="menu")],
+                        className="downloads",
+                    ),  # fmt: skip
                     html.Button(words("w_reset"), id="reset", className="small quiet"),
                     html.Button(words("w_present"), id="present", className="small"),
                     dcc.RadioItems(
@@ -354,7 +356,6 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
 
     @app.callback(
         Output("scenario", "value"),
-        Output("policies", "options"),
         Output("policies", "value"),
         Output("replicates", "value"),
         Output("lang", "value"),
@@ -392,10 +393,17 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         ranges = [slider_range(name, levers[name]) for name in LEVER_NAMES]
         policies = [p for p in controls.policies if p in found.policy_names()] or found.policy_names()[:2]
         return (
-            controls.scenario, views.policy_options(found, controls.lang), policies, controls.replicates,
+            controls.scenario, policies, controls.replicates,
             controls.lang, *levers.values(), *[r[0] for r in ranges], *[r[1] for r in ranges],
             views.messages(problems),
         )  # fmt: skip
+
+    @app.callback(
+        Output("policies", "options"), Input("scenario", "value"), Input("lang", "value"), State("session", "data")
+    )
+    def policy_options(key, lang, session_raw):
+        found, _ = scenario_of(key, read_session(session_raw))
+        return views.policy_options(found, lang if lang in LANGS else "en") if found else no_update
 
     @app.callback(Output("scenario", "options"), Input("session", "data"), Input("lang", "value"))
     def scenario_options(session_raw, lang):

@@ -125,7 +125,7 @@ def crossover_value(numbers: PinNumbers, lang: str) -> str:
 def crossover_label(numbers: PinNumbers, names: dict[str, str], lang: str) -> str:
     label = t("w_crossover_card", lang, **names)
     if numbers.crossover_month is not None and 0.005 <= numbers.share_never < 0.5:
-        label += " " + t("w_never_in", lang, share=percent(numbers.share_never, lang))
+        label += t("w_never_in", lang, share=percent(numbers.share_never, lang))
     return label
 
 

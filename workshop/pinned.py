@@ -46,16 +46,21 @@ def pinned_figure(pins: list[Pin], scenario: Scenario, theme: str = "screen", la
                 "marker": {"color": style.colours[leader]}, "showlegend": False, "name": label,
                 "error_x": {"type": "data", "symmetric": False, "array": [(hi - numbers.npv_diff) / KEUR],
                             "arrayminus": [(numbers.npv_diff - lo) / KEUR], "color": INK, "thickness": 2},
-                "text": [f"{money_short(numbers.npv_diff, lang, sign=True)} · "
-                         f"{t('w_ahead_share', lang, p=percent(numbers.p_a_beats_b, lang))}"],
-                "textposition": "outside", "cliponaxis": False, "textfont": {"size": style.theme.tick_size},
                 "hovertemplate": f"{label} ({pair}): %{{x:+,.0f}} k EUR<extra></extra>",
             }
+        )  # fmt: skip
+        right = numbers.npv_diff >= 0  # the label sits beyond the interval, on the bar's side
+        canvas.annotate(
+            x=(hi if right else lo) / KEUR, y=label, xref="x", yref="y", showarrow=False,
+            xanchor="left" if right else "right", xshift=10 if right else -10,
+            text=f"<b>{money_short(numbers.npv_diff, lang, sign=True)}</b> · "
+            f"{t('w_ahead_share', lang, p=percent(numbers.p_a_beats_b, lang))}",
+            font={"size": style.theme.tick_size, "color": INK},
         )  # fmt: skip
     ends = np.concatenate(
         [[0.0], [p.numbers.npv_diff_ci95[0] for p in pins], [p.numbers.npv_diff_ci95[1] for p in pins]]
     )
-    pad = 0.35 * (ends.max() - ends.min() or 1.0)  # room for the labels beside the bars
+    pad = 0.45 * (ends.max() - ends.min() or 1.0)  # room for the labels beside the intervals
     canvas.vline(0, {"color": INK, "width": 2})
     canvas.axis(
         "x",
