@@ -19,7 +19,7 @@ from model.scenario import LEVER_NAMES
 from workshop import engine, exports, firm_form, views
 from workshop.breakeven_marks import MarkCache, load_breakevens, mark_text, slider_marks
 from workshop.headline import headline, pin_numbers
-from workshop.i18n import LANGS, policy_name, scenario_title, t
+from workshop.i18n import LANGS, known_lang, policy_name, scenario_title, t
 from workshop.inside import FirmSteppers, snapshot
 from workshop.levers import slider_range
 from workshop.pinned import pinned_figure
@@ -352,7 +352,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def reset(_, facilitator, lang):
-        return control_request(Controls.model_validate({**facilitator, "lang": lang if lang in LANGS else "en"}))
+        return control_request(Controls.model_validate({**facilitator, "lang": known_lang(lang)}))
 
     @app.callback(
         Output("scenario", "value"),
@@ -374,7 +374,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         if ctx.triggered_id != "scenario" and not asked:
             return no_update  # the address has not been read yet
         session = read_session(session_raw)
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         if ctx.triggered_id == "scenario":  # the room picked another scenario: its own settings
             controls, problems = Controls.model_validate(facilitator), []
             found, problems = scenario_of(picked, session)
@@ -403,12 +403,12 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     )
     def policy_options(key, lang, session_raw):
         found, _ = scenario_of(key, read_session(session_raw))
-        return views.policy_options(found, lang if lang in LANGS else "en") if found else no_update
+        return views.policy_options(found, known_lang(lang)) if found else no_update
 
     @app.callback(Output("scenario", "options"), Input("session", "data"), Input("lang", "value"))
     def scenario_options(session_raw, lang):
         session = read_session(session_raw)
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         options = []
         for key in catalogue.files():
             found, _ = scenario_of(key, session)
@@ -446,7 +446,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     )
     def recompute(scenario_key, *values):
         *lever_values, policies, replicates, lang, presenting, session_raw = values
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         session = read_session(session_raw)
         try:
             scenario, chosen, count = engine.checked_inputs(
@@ -515,7 +515,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Input("lang", "value"),
     )
     def translate(lang):
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         spans, tabs = ctx.outputs_list[0], ctx.outputs_list[1]
         words = [views.translate(o["id"]["key"], lang, json.loads(o["id"]["v"])) for o in spans]
         return words, [t(f"w_tab_{o['id']['key']}", lang) for o in tabs], t("w_pin_placeholder", lang)
@@ -551,7 +551,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     def open_file(contents, filename, session_raw, lang):
         session = read_session(session_raw)
         name = Path(str(filename or "file")).name
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         try:
             text = uploaded_text(contents, name)
             if name.endswith(".json"):
@@ -629,7 +629,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         State("lang", "value"),
     )
     def load_form(_, scenario_key, session_raw, lang):
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         session = read_session(session_raw)
         key = scenario_key or catalogue.launch_key
         try:
@@ -647,7 +647,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Input("lang", "value"),
     )
     def form_columns(template, lang):
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         if not template:
             return no_update, no_update
         tasks = [{"name": task["label"].get(lang, task["id"]), "id": task["id"], "type": "numeric"}
@@ -674,7 +674,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def add_role(_, rows, lang):
-        return [*(rows or []), {"id": None, "label": t("w_new_role", lang if lang in LANGS else "en"), "count": 1}]
+        return [*(rows or []), {"id": None, "label": t("w_new_role", known_lang(lang)), "count": 1}]
 
     form_states = [
         State("form-template", "data"),
@@ -711,7 +711,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     )
     def run_form(_, *values):
         *form, session_raw = values
-        lang = form[-1] if form[-1] in LANGS else "en"
+        lang = known_lang(form[-1])
         try:
             data = form_data(*form)
             scenario = firm_form.check(data)
@@ -751,7 +751,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def pin(_, label, current, session_raw, lang):
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         session = read_session(session_raw)
         label = str(label or "").strip()
         problem = None
@@ -812,7 +812,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         State("scenario", "value"),
     )
     def pinned_view(session_raw, lang, scenario_key):
-        lang = lang if lang in LANGS else "en"
+        lang = known_lang(lang)
         session = read_session(session_raw)
         if not session.pinned:
             return html.P(t("w_pinned_empty", lang), className="help"), {}, {"display": "none"}

@@ -324,6 +324,11 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
+def known_lang(lang: object) -> str:
+    """The page's language from what a browser sent: ``en`` unless it is one of ``LANGS``."""
+    return lang if lang in LANGS else "en"
+
+
 def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang`` (the workshop's words, else the charts'), placeholders filled in."""
     catalogue = STRINGS[check_lang(lang)]
