@@ -192,10 +192,11 @@ def main_panel(words: views.Words) -> html.Main:
 
 
 def compare_tab(words: views.Words) -> html.Div:
-    charts = [
-        html.Div(dcc.Graph(id=f"chart-{name}", config=GRAPH_CONFIG), id=f"box-{name}", className="chart")
-        for name in engine.PAGE_CHARTS
-    ]
+    picker = dcc.RadioItems(
+        id="chart-pick", options=chart_options(words.lang), value=engine.PAGE_CHARTS[0], inline=True,
+        className="chart-pick",
+    )  # fmt: skip
+    charts = [picker, html.Div(dcc.Graph(id="chart", config=GRAPH_CONFIG), className="chart")]
     return html.Div(
         [
             html.Section(
@@ -284,7 +285,6 @@ def pinned_tab(words: views.Words) -> html.Div:
 
 
 def inside_tab(words: views.Words) -> html.Div:
-    speeds = [{"label": words(f"w_{name}"), "value": name} for name in SPEEDS_MS]
     return html.Div(
         [
             html.P(words("w_inside_intro")),
@@ -305,13 +305,26 @@ def inside_tab(words: views.Words) -> html.Div:
                     html.Button(words("w_step"), id="inside-step", className="small quiet"),
                     html.Button(words("w_restart"), id="inside-reset", className="small quiet"),
                     html.Label(words("w_speed")),
-                    dcc.RadioItems(id="inside-speed", options=speeds, value="normal", inline=True),
+                    dcc.RadioItems(id="inside-speed", options=speed_options(words.lang), value="normal", inline=True),
                 ],
                 className="inside-controls",
             ),
             html.Div(id="inside-view", className="inside"),
         ]
     )
+
+
+def chart_options(lang: str) -> list[dict[str, str]]:
+    """The chart picker's choices (option labels are plain text: the language callback rewrites them)."""
+    return [{"label": t(f"w_chart_{name}", lang), "value": name} for name in engine.PAGE_CHARTS]
+
+
+def jurisdiction_options(lang: str) -> list[dict[str, str]]:
+    return [{"label": t(f"w_firm_{name}", lang), "value": name} for name in ("france", "at_will")]
+
+
+def speed_options(lang: str) -> list[dict[str, str]]:
+    return [{"label": t(f"w_{name}", lang), "value": name} for name in SPEEDS_MS]
 
 
 # --- callbacks --------------------------------------------------------------------------------------------------
@@ -425,8 +438,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Output("headline-sentence", "children"),
         Output("headline-cards", "children"),
         Output("headline-note", "children"),
-        *[Output(f"chart-{name}", "figure") for name in engine.PAGE_CHARTS],
-        *[Output(f"box-{name}", "style") for name in engine.PAGE_CHARTS],
+        Output("chart", "figure"),
         Output("current", "data"),
         Output("compute-messages", "children"),
         Output("levers", "className"),
@@ -438,6 +450,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Input("replicates", "value"),
         Input("lang", "value"),
         Input("presenting", "data"),
+        Input("chart-pick", "value"),
         State("session", "data"),
         running=[
             (Output("headline", "className"), "headline computing", "headline"),
@@ -445,7 +458,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         ],
     )
     def recompute(scenario_key, *values):
-        *lever_values, policies, replicates, lang, presenting, session_raw = values
+        *lever_values, policies, replicates, lang, presenting, chart, session_raw = values
         lang = known_lang(lang)
         session = read_session(session_raw)
         try:
@@ -453,13 +466,11 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
                 catalogue, session, scenario_key, dict(zip(LEVER_NAMES, lever_values)), policies, replicates
             )
         except InputError as error:
-            hidden = [{"display": "none"}] * len(engine.PAGE_CHARTS)
-            blank = [no_update] * len(engine.PAGE_CHARTS)
-            return (t("w_not_computed", lang), [], "", *blank, *hidden, {"ok": False},
+            return (t("w_not_computed", lang), [], "", {}, {"ok": False},
                     views.messages(error.problems), "levers marks-stale", no_update, no_update)  # fmt: skip
         comparison = engine.compare(scenario, chosen, count)
         results = comparison.results
-        figures = engine.page_figures(comparison.key, lang, "talk" if presenting else "screen")
+        figure = engine.page_figure(comparison.key, str(chart), lang, "talk" if presenting else "screen")
         sentence, cards, note = views.headline_parts(headline(results, lang))
         controls = Controls(scenario=scenario_key, levers=scenario.levers.model_dump(), policies=chosen,
                             replicates=count, lang=lang)  # fmt: skip
@@ -467,8 +478,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         current = {"ok": True, "controls": controls.model_dump(), "pair": [pair.a, pair.b] if pair else None}
         return (
             sentence, cards, note,
-            *[figures.get(name, {}) for name in engine.PAGE_CHARTS],
-            *[{} if name in figures else {"display": "none"} for name in engine.PAGE_CHARTS],
+            figure,
             current, [], "levers marks-stale", scenario_title(scenario, lang), getattr(scenario.meta.description, lang),
         )  # fmt: skip
 
@@ -512,13 +522,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Output({"type": "tr", "key": ALL, "n": ALL, "v": ALL}, "children"),
         Output({"type": "tab", "key": ALL}, "label"),
         Output("pin-label", "placeholder"),
+        Output("chart-pick", "options"),
+        Output("firm-jurisdiction", "options"),
+        Output("inside-speed", "options"),
         Input("lang", "value"),
     )
     def translate(lang):
         lang = known_lang(lang)
         spans, tabs = ctx.outputs_list[0], ctx.outputs_list[1]
         words = [views.translate(o["id"]["key"], lang, json.loads(o["id"]["v"])) for o in spans]
-        return words, [t(f"w_tab_{o['id']['key']}", lang) for o in tabs], t("w_pin_placeholder", lang)
+        tab_labels = [t(f"w_tab_{o['id']['key']}", lang) for o in tabs]
+        options = chart_options(lang), jurisdiction_options(lang), speed_options(lang)
+        return words, tab_labels, t("w_pin_placeholder", lang), *options
 
     @app.callback(Output("url-query", "data"), Input("current", "data"), prevent_initial_call=True)
     def address(current):

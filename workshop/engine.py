@@ -137,22 +137,19 @@ def chart_names(results: Results) -> list[str]:
     return [name for name in PAGE_CHARTS if paired or name not in PAIRED_CHARTS]
 
 
-@lru_cache(maxsize=2 * CACHE_SIZE)
-def page_figures(key: str, lang: str, theme: str) -> dict[str, dict[str, Any]]:
-    """The page's charts of a cached comparison as plotly JSON, sized by the page (``screen``) or fixed at the
-    slide size (``talk``, for presenting)."""
+@lru_cache(maxsize=4 * CACHE_SIZE)
+def page_figure(key: str, name: str, lang: str, theme: str) -> dict[str, Any]:
+    """One of the page's charts of a cached comparison as plotly JSON, sized by the page (``screen``) or fixed at
+    the slide size (``talk``, for presenting). A paired chart of a one-road comparison is the crossover."""
     from charts.figures import FIGURES
 
     results = _comparison(key)
-    pair = _focus(results)
-    figures = {}
-    for name in chart_names(results):
-        spec = FIGURES[name]
-        figure = spec.build(results, theme, lang, **pair) if spec.per_pair else spec.build(results, theme, lang)
-        if theme == "screen":
-            figure.update_layout(width=None, autosize=True)
-        figures[name] = figure.to_plotly_json()
-    return figures
+    name = name if name in chart_names(results) else PAGE_CHARTS[0]
+    spec = FIGURES[name]
+    figure = spec.build(results, theme, lang, **_focus(results)) if spec.per_pair else spec.build(results, theme, lang)
+    if theme == "screen":
+        figure.update_layout(width=None, autosize=True)
+    return figure.to_plotly_json()
 
 
 def _focus(results: Results) -> dict[str, str]:

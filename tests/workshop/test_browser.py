@@ -85,8 +85,9 @@ def test_french_covers_the_page_and_the_charts(site):
     headline_settled(page)
     assert page.inner_text("label[for=lever-reskilling_success]") == "Réussite de la reconversion"
     assert "Votre entreprise" in page.inner_text("#tabs")
-    page.wait_for_selector("#chart-waterfall .gtitle:has-text('rapporte')")
-    assert "Mois" in page.inner_text("#chart-crossover")
+    assert "Mois" in page.inner_text("#chart")
+    page.click("#chart-pick label:has-text('Pourquoi')")
+    page.wait_for_selector("#chart .gtitle:has-text('rapporte')")
     page.close()
 
 

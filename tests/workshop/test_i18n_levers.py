@@ -19,10 +19,12 @@ KEY_USE = re.compile(r"""\b(?:t|words|translate)\(\s*f?["']([a-z_:{}]+)["']""")
 def used_keys() -> set[str]:
     """Keys the workshop's code asks for, f-string keys expanded over what they run through."""
     from workshop.app import DOWNLOADS, SPEEDS_MS, TABS
+    from workshop.engine import PAGE_CHARTS
 
     families = {
         "tip_{name}": LEVER_NAMES, "src_{name}": LEVER_NAMES, "lever:{name}": LEVER_NAMES, "w_tab_{name}": TABS,
         "w_dl_{name}": DOWNLOADS, "w_{name}": SPEEDS_MS, "w_unit_{lever.kind}": {s.kind for s in SPECS.values()},
+        "w_chart_{name}": PAGE_CHARTS, "w_firm_{name}": ("france", "at_will"),
     }  # fmt: skip
     keys = set()
     for path in SOURCES:
