@@ -48,6 +48,34 @@ DONE = """(n) => { const b = window.bench, h = document.querySelector('#headline
     return b && b.headline && !h.classList.contains('computing') && Object.keys(b.plots).length >= n; }"""
 
 
+def cpu_seconds() -> dict[int, float]:
+    """CPU time (user + system, s) of every process on the machine, by pid (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    times = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        times[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
+    return times
+
+
+def descendants(root: int) -> set[int]:
+    """Pids of every process below ``root`` (the browser and playwright's driver under this process)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
 def serve() -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "run.py"), "workshop", "--port", "0"],
@@ -56,9 +84,13 @@ def serve() -> tuple[subprocess.Popen, str]:
     return process, process.stdout.readline().split()[1]
 
 
-def move(page, value: float, charts: int) -> dict:
-    """One slider move, timed in the page (ms from the value typed)."""
+def move(page, value: float, charts: int, server_pid: int) -> dict:
+    """One slider move, timed in the page (ms from the value typed), with the CPU time it cost the server and
+    the browser (what an otherwise idle machine would need)."""
     from workshop.browser import set_lever
+
+    browser_pids = descendants(os.getpid()) - {server_pid}
+    cpu_before = cpu_seconds()
 
     timings: dict[str, float] = {}
 
@@ -74,8 +106,12 @@ def move(page, value: float, charts: int) -> dict:
     page.wait_for_function(DONE, arg=charts, timeout=60_000)
     bench = page.evaluate("window.bench")
     page.remove_listener("requestfinished", on_finished)
+    cpu_after = cpu_seconds()
+    spent = {pid: cpu_after.get(pid, 0.0) - cpu_before.get(pid, 0.0) for pid in cpu_after}
     total = max([bench["headline"], *bench["plots"].values()]) - bench["t0"]
     result = {"value": value, "total_ms": total, "headline_ms": bench["headline"] - bench["t0"]}
+    result["server_cpu_ms"] = 1000 * spent.get(server_pid, 0.0)
+    result["browser_cpu_ms"] = 1000 * sum(spent.get(pid, 0.0) for pid in browser_pids)
     if "request_ms" in timings:  # the request's start, in the page's clock: its time origin + startTime
         origin = page.evaluate("performance.timeOrigin")
         result["before_request_ms"] = timings["start"] - origin - bench["t0"]
@@ -135,15 +171,23 @@ def main(argv: list[str] | None = None) -> int:
             headline_settled(page, 120_000)
             page.wait_for_timeout(1500)
             charts = page.locator(".chart .js-plotly-plot").count()
-            move(page, 0.9, charts)  # warm-up (a value the timed moves do not use)
-            fresh = [move(page, value, charts) for value in FRESH[: args.moves]]
-            cached = [move(page, value, charts) for value in FRESH[: min(3, args.moves)]]
+            move(page, 0.9, charts, process.pid)  # warm-up (a value the timed moves do not use)
+            fresh = [move(page, value, charts, process.pid) for value in FRESH[: args.moves]]
+            cached = [move(page, value, charts, process.pid) for value in FRESH[: min(3, args.moves)]]
     finally:
         process.terminate()
         process.wait(timeout=30)
 
     def summary(rows: list[dict]) -> dict:
-        keys = ("total_ms", "headline_ms", "before_request_ms", "request_ms", "drawing_ms")
+        keys = (
+            "total_ms",
+            "headline_ms",
+            "before_request_ms",
+            "request_ms",
+            "drawing_ms",
+            "server_cpu_ms",
+            "browser_cpu_ms",
+        )
         return {k: statistics.median(r[k] for r in rows if k in r) for k in keys if any(k in r for r in rows)}
 
     report = {
@@ -161,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{f.get('before_request_ms', 0):.0f} ms, request {f.get('request_ms', 0):.0f} ms, drawing "
         f"{f.get('drawing_ms', 0):.0f} ms; cached move: {c['total_ms']:.0f} ms (load average "
         f"{report['load_average_1min']:.1f} on {report['cores']} cores)\n"
+        f"CPU time of a fresh move: server {f['server_cpu_ms']:.0f} ms, browser {f['browser_cpu_ms']:.0f} ms\n"
         f"server: simulation {1000 * s['simulation']:.0f} ms, tables {1000 * s['tables']:.0f} ms, "
         f"figures {1000 * s['figures']:.0f} ms, JSON {1000 * s['json']:.0f} ms ({s['figure_json_kb']:.0f} kB)",
         file=sys.stderr,
