@@ -611,8 +611,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         if what == "dl-session":
             return dict(content=session_file_text(session, controls), filename=f"session-{stem}.json"), []
         if what == "dl-toml":
-            data = catalogue.raw_data(controls.scenario, session)
-            data["levers"] = {**data.get("levers", {}), **controls.levers}
+            data = catalogue.with_levers_data(controls.scenario, session, controls.levers)
             return dict(content=firm_form.toml_text(data), filename=f"{stem}.toml"), []
         scenario, chosen, count = engine.checked_inputs(
             catalogue, session, controls.scenario, controls.levers, controls.policies, controls.replicates
@@ -907,6 +906,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             const fit = () => document.documentElement.style.setProperty(
                 "--present-zoom", Math.min(window.innerWidth / 1920, (window.innerHeight - 8) / 1080));
             fit();
+            const full = document.fullscreenElement;  // full screen when the browser allows it (F11 otherwise)
+            if (presenting && !full && document.documentElement.requestFullscreen) {
+                document.documentElement.requestFullscreen().catch(() => null);
+            } else if (!presenting && full) { document.exitFullscreen().catch(() => null); }
             if (!window._workshopFit) {
                 window._workshopFit = true;
                 window.addEventListener("resize", fit);

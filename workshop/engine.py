@@ -86,6 +86,14 @@ class Catalogue:
         except ScenarioError as error:
             raise InputError(error.problems) from None
 
+    def with_levers_data(self, key: str, session: Session, levers: dict[str, float]) -> dict[str, Any]:
+        """A scenario's data as in its file with the page's lever values (to save as a scenario file)."""
+        from workshop.levers import levers_of
+
+        data = self.raw_data(key, session)
+        data["levers"] = {**data.get("levers", {}), **levers_of(levers)}
+        return data
+
 
 @lru_cache(maxsize=16)
 def scenario_file(path: str, mtime_ns: int) -> Scenario:

@@ -80,3 +80,22 @@ def test_a_broken_saved_scenario_gives_the_files_messages():
     session = with_saved(read_session(new_session()), data, "broken")
     with pytest.raises(InputError, match="broken: customers.initial = -1.0: Input should be greater than 0"):
         engine.Catalogue(ROOT / "scenarios", ROOT / "scenarios" / "assistant.toml").scenario("saved:broken", session)
+
+
+def test_the_current_settings_save_as_a_scenario_file_that_validates(tmp_path):
+    import tomllib
+
+    from model.scenario import load_scenario
+    from workshop.firm_form import toml_text
+
+    catalogue = engine.Catalogue(ROOT / "scenarios", ROOT / "scenarios" / "assistant.toml")
+    levers = load_scenario(ROOT / "scenarios" / "assistant.toml").levers.model_dump() | {
+        "years": 3.0,
+        "discount_rate": 0.1,
+    }
+    data = catalogue.with_levers_data("assistant", read_session(new_session()), levers)
+    path = tmp_path / "current.toml"
+    path.write_text(toml_text(data), encoding="utf-8")
+    scenario = load_scenario(path)  # what run.py validate and compare read
+    assert scenario.levers.years == 3 and scenario.levers.discount_rate == 0.1
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["levers"]["years"] == 3
