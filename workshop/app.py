@@ -913,6 +913,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             if (!window._workshopFit) {
                 window._workshopFit = true;
                 window.addEventListener("resize", fit);
+                document.addEventListener("fullscreenchange", () => {  // Esc in full screen leaves both
+                    const b = document.getElementById("exit-present");
+                    if (!document.fullscreenElement && document.querySelector(".page.presenting") && b) b.click();
+                });
                 document.addEventListener("keydown", (event) => {
                     if (event.key === "Escape") { const b = document.getElementById("exit-present"); if (b) b.click(); }
                 });
