@@ -1,4 +1,5 @@
-"""The page in a real browser (playwright driving Debian's Chromium): one server for the module, a few tests.
+"""The page in a real browser (playwright driving Debian's Chromium): one server and one tab for the module (a
+tab loads plotly.js, which takes seconds), a few tests; each test starts from the facilitator's default.
 
 The server is given a stand-in for the research toolkit's break-even function (the agreed ``BreakEven``
 interface), so the marks' plumbing is tested end to end: computed after the headline, shown under the sliders.
@@ -51,12 +52,31 @@ def open_page(site):
     return page, requests
 
 
+@pytest.fixture(scope="module")
+def tab(site):
+    """The module's tab, and every URL it requested."""
+    page, requests = open_page(site)
+    yield SimpleNamespace(page=page, requests=requests)
+    page.close()
+
+
+@pytest.fixture()
+def page(tab):
+    """The module's tab, back at the facilitator's default in English on the comparison."""
+    page = tab.page
+    page.click("#tabs >> text=/Compare the roads|Comparer les voies/")
+    page.click("#lang label:has-text('EN')")
+    page.click("#reset")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('reskilling_success') === '0.7'")
+    headline_settled(page)
+    return page
+
+
 def sentence(page) -> str:
     return page.inner_text("#headline-sentence")
 
 
-def test_a_slider_moves_and_the_headline_follows_offline(site):
-    page, requests = open_page(site)
+def test_a_slider_moves_and_the_headline_follows_offline(site, tab, page):
     for name in LEVER_NAMES:
         assert page.locator(f"#lever-{name}").count() == 1
     before = sentence(page)
@@ -74,12 +94,10 @@ def test_a_slider_moves_and_the_headline_follows_offline(site):
     assert sentence(page) != before and "reskilling_success=0" in page.url
     page.wait_for_selector("#levers.marks-fresh #mark-reskilling_success:has-text('above 0.42')")
     origin = site.url.rstrip("/")
-    assert all(url.startswith(origin) or url.startswith(("data:", "blob:")) for url in requests), requests
-    page.close()
+    assert all(url.startswith(origin) or url.startswith(("data:", "blob:")) for url in tab.requests), tab.requests
 
 
-def test_french_covers_the_page_and_the_charts(site):
-    page, _ = open_page(site)
+def test_french_covers_the_page_and_the_charts(page):
     page.click("#lang label:has-text('FR')")
     page.wait_for_selector("#headline-sentence:has-text('futurs simulés')")
     headline_settled(page)
@@ -88,11 +106,10 @@ def test_french_covers_the_page_and_the_charts(site):
     assert "Mois" in page.inner_text("#chart")
     page.click("#chart-pick label:has-text('Pourquoi')")
     page.wait_for_selector("#chart .gtitle:has-text('rapporte')")
-    page.close()
+    page.click("#chart-pick label:has-text('croisent')")
 
 
-def test_a_firm_built_in_the_form_runs_and_saves_as_a_scenario(site, tmp_path):
-    page, _ = open_page(site)
+def test_a_firm_built_in_the_form_runs_and_saves_as_a_scenario(page, tmp_path):
     page.click("#tabs >> text=Your firm")
     page.fill("#firm-name", "Browser test firm")
     cell = page.locator("#firm-roles tbody tr").nth(3).locator("td[data-dash-column=count]")  # the consultants
@@ -113,11 +130,9 @@ def test_a_firm_built_in_the_form_runs_and_saves_as_a_scenario(site, tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "run.py"), "validate", str(path)], capture_output=True,
                             text=True, cwd=ROOT, timeout=120)  # fmt: skip
     assert result.returncode == 0 and "27 people" in result.stdout, result.stderr
-    page.close()
 
 
-def test_bad_input_is_a_message_and_other_sessions_go_on(site):
-    page, _ = open_page(site)
+def test_bad_input_is_a_message_and_other_sessions_go_on(site, page):
     broken = (ROOT / "scenarios" / "assistant.toml").read_text().replace("initial = 400.0", "initial = -1.0")
     page.set_input_files("#upload input[type=file]", files=[{"name": "ours.toml", "mimeType": "text/plain",
                                                             "buffer": broken.encode()}])  # fmt: skip
@@ -130,11 +145,9 @@ def test_bad_input_is_a_message_and_other_sessions_go_on(site):
     other, _ = open_page(site)  # another browser session: its own state, numbers as usual
     assert re.search(r"ahead in \d+ of 100", sentence(other)) and other.inner_text("#messages").strip() == ""
     other.close()
-    page.close()
 
 
-def test_pinned_scenarios_sit_side_by_side_and_the_firm_steps(site):
-    page, _ = open_page(site)
+def test_pinned_scenarios_sit_side_by_side_and_the_firm_steps(page):
     for label, value in (("our plan", 0.6), ("the board's fear", 0.2)):
         page.click("#tabs >> text=Compare the roads")
         set_lever(page, "reskilling_success", value)
@@ -151,4 +164,3 @@ def test_pinned_scenarios_sit_side_by_side_and_the_firm_steps(site):
     page.click("#inside-step")
     page.wait_for_selector("#inside-month:has-text('Month 2 of 60')")
     assert page.locator(".people .person").count() >= 15
-    page.close()
