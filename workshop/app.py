@@ -26,6 +26,7 @@ from workshop.pinned import pinned_figure
 from workshop.state import (
     MAX_FILE_BYTES,
     MAX_PINNED,
+    SAVED_PREFIX,
     Controls,
     InputError,
     Pin,
@@ -606,7 +607,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             return no_update, views.messages([t("w_pin_nothing", "en")])
         controls = Controls.model_validate(current["controls"])
         session = read_session(session_raw)
-        lang, stem = controls.lang, controls.scenario.removeprefix("saved:")
+        lang, stem = controls.lang, controls.scenario.removeprefix(SAVED_PREFIX)
         what = ctx.triggered_id
         if what == "dl-session":
             return dict(content=session_file_text(session, controls), filename=f"session-{stem}.json"), []

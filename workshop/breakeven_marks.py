@@ -20,8 +20,6 @@ from workshop.engine import canonical
 from workshop.i18n import policy_name, t
 from workshop.levers import spec
 
-VERDICTS = ("crosses", "a_wins_everywhere", "b_wins_everywhere")
-
 
 class BreakEvenLike(Protocol):
     """What the page reads of ``experiments.breakeven.BreakEven``."""
