@@ -188,7 +188,10 @@ def person_card(person, role_labels: dict[str, str], lang: str) -> html.Div:
     return html.Div(
         [
             html.Div(role_labels.get(person.role, person.role), className="who"),
-            html.Div(t(STATUS_KEYS.get(person.status, "w_status_working"), lang), className="status"),
+            html.Div(
+                t(STATUS_KEYS[person.status], lang) if person.status in STATUS_KEYS else person.status,
+                className="status",
+            ),  # fmt: skip
             html.Div(segments, className="mix"),
             html.Div(
                 html.Span(style={"width": f"{100 * person.engagement:.0f}%"}),
