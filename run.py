@@ -34,6 +34,7 @@ EXAMPLES = """examples:
   python run.py discover assistant --samples 256
   python run.py sweep --resume results/sweep-assistant-20261127-101500
   python run.py replay results/sweep-assistant-20261127-101500/manifest.json
+  python run.py workshop                            the workshop page on http://127.0.0.1:8050/
 """
 
 
@@ -155,6 +156,16 @@ def build_parser() -> argparse.ArgumentParser:
     charts.add_argument("--out", help="output directory (default: RESULTS/charts)")
     add_research_commands(sub)
     charts.add_argument("--deck", action="store_true", help="also write every chart as one 16:9 PDF, in story order")
+    workshop = sub.add_parser("workshop", help="the workshop page: a local web server (nothing leaves this computer)")
+    workshop.add_argument(
+        "scenario", nargs="?", default=str(DEFAULT_SCENARIO), help="the facilitator's scenario (default: assistant)"
+    )
+    workshop.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this computer)"
+    )
+    workshop.add_argument(
+        "--port", type=non_negative_int, default=8050, help="port (default: 8050; 0 picks a free one)"
+    )
     return parser
 
 
@@ -621,10 +632,20 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workshop(args: argparse.Namespace) -> int:
+    from workshop.serve import ServeError, serve
+
+    try:
+        serve(args.scenario, args.host, args.port)
+    except ServeError as error:
+        raise UserError(str(error)) from None
+    return 0
+
+
 COMMANDS = {
     "compare": cmd_compare, "optimize": cmd_optimize, "scenarios": cmd_scenarios, "validate": cmd_validate, "charts": cmd_charts,
     "sweep": cmd_study, "frontier": cmd_study, "sensitivity": cmd_study, "discover": cmd_study,
-    "breakeven": cmd_breakeven, "replay": cmd_replay,
+    "breakeven": cmd_breakeven, "replay": cmd_replay, "workshop": cmd_workshop,
 }  # fmt: skip
 
 if __name__ == "__main__":

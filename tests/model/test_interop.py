@@ -158,9 +158,7 @@ def test_simulate_takes_any_real_parameter_by_identifier():
 
 
 def test_a_line_on_stderr_while_kernels_compile_and_none_from_a_warm_cache(tmp_path):
-    code = (
-        "import numpy as np; from model.state import weighted_sum; weighted_sum(np.ones(2), np.ones(2))"
-    )
+    code = "import numpy as np; from model.state import weighted_sum; weighted_sum(np.ones(2), np.ones(2))"
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     runs = [
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env) for _ in "ab"

@@ -1,0 +1,96 @@
+"""Where the road turns: the words and slider marks of break-even points, and their cache.
+
+The research toolkit's ``BreakEven`` is used when it exists; until then a stand-in with the same fields
+(the agreed interface) is constructed here.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import pytest
+
+from charts.i18n import NNBSP
+from workshop.breakeven_marks import MarkCache, load_breakevens, mark_text, slider_marks
+
+try:
+    from experiments.breakeven import BreakEven
+except ImportError:
+
+    @dataclass
+    class BreakEven:
+        lever: str
+        low: float
+        high: float
+        value: float | None
+        interval: tuple[float, float] | None
+        verdict: str
+        a_wins_above: bool | None
+
+
+def point(lever="reskilling_success", value=0.42, verdict="crosses", above=True, interval=None, low=0.0, high=1.0):
+    return BreakEven(
+        lever=lever, low=low, high=high, value=value, interval=interval, verdict=verdict, a_wins_above=above
+    )
+
+
+@pytest.mark.parametrize(
+    ("mark", "lang", "text"),
+    [
+        (point(), "en", "Strategic road wins above 0.42"),
+        (point(above=False), "en", "Strategic road wins below 0.42"),
+        (point(above=None), "en", "The roads cross at 0.42"),
+        (point(interval=(0.38, 0.46)), "en", "Strategic road wins above 0.42 (between 0.38 and 0.46)"),
+        (point(), "fr", "La voie stratégique l'emporte au-dessus de 0,42"),
+        (point(verdict="a_wins_everywhere", value=None, above=None), "en", "Strategic road wins from 0.00 to 1.00"),
+        (
+            point(verdict="b_wins_everywhere", value=None, above=None),
+            "fr",
+            "La voie courte (cost-killer) l'emporte de 0,00 à 1,00",
+        ),
+        (point("levers.discount_rate", 0.095, low=0.04, high=0.15), "en", "Strategic road wins above 9.5%"),
+        (
+            point("discount_rate", 0.095, low=0.04, high=0.15),
+            "fr",
+            f"La voie stratégique l'emporte au-dessus de 9,5{NNBSP}%",
+        ),
+        (point("years", 3.4, low=1, high=10, above=True), "en", "Strategic road wins above 3.4 years"),
+        (point("years", 3.0, low=1, high=10, above=True), "fr", "La voie stratégique l'emporte au-dessus de 3 ans"),
+    ],
+)
+def test_a_break_even_reads_as_who_wins_on_which_side(assistant, mark, lang, text):
+    assert mark_text(mark, assistant, "reinvest", "cost_cutting", lang) == text
+
+
+def test_the_slider_carries_the_break_even_only_when_the_roads_cross_inside_its_range():
+    marks = slider_marks(0.0, 1.0, "reskilling_success", "en", point())
+    assert marks["0.42"]["label"] == "▲ 0.42" and set(marks) == {"0", "1", "0.42"}
+    assert set(slider_marks(0.0, 1.0, "reskilling_success", "en", point(value=1.3))) == {"0", "1"}
+    assert set(slider_marks(0.0, 1.0, "reskilling_success", "en", point(verdict="a_wins_everywhere"))) == {"0", "1"}
+    assert set(slider_marks(0.0, 1.0, "reskilling_success", "en", None)) == {"0", "1"}
+
+
+def test_marks_are_cached_by_their_inputs(assistant):
+    calls = []
+
+    def fake(scenario, levers=None, a="reinvest", b="cost_cutting", replicates=100, seed=None, executor=None):
+        calls.append((scenario.levers.reskilling_success, a, b, replicates, seed))
+        return [point("levers.reskilling_success")]
+
+    from model.scenario import with_levers
+
+    cache = MarkCache(fake, size=2)
+    first = cache.points(assistant, "reinvest", "cost_cutting", 100)
+    assert cache.points(assistant, "reinvest", "cost_cutting", 100) is first and len(calls) == 1
+    assert set(first) == {"reskilling_success"}  # "levers.X" and "X" name the same lever
+    cache.points(with_levers(assistant, reskilling_success=0.3), "reinvest", "cost_cutting", 100)
+    cache.points(assistant, "reinvest", "cost_cutting", 50)
+    cache.points(assistant, "reinvest", "cost_cutting", 100)  # evicted (size 2): computed again
+    assert len(calls) == 4 and calls[0][4] == assistant.simulation.seed
+
+
+def test_without_the_research_toolkit_there_are_no_marks(monkeypatch):
+    monkeypatch.setitem(sys.modules, "experiments.breakeven", None)  # import fails as if the file were absent
+    assert load_breakevens() is None
+    assert not MarkCache(None).available

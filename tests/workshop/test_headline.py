@@ -1,0 +1,63 @@
+"""The headline in words: which road is ahead in how many futures, and the numbers behind the cards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from workshop.engine import compare
+from workshop.headline import headline, pin_numbers, sentence
+
+
+@pytest.fixture(scope="module")
+def results(assistant):
+    from model.scenario import with_levers
+
+    return compare(with_levers(assistant, years=2), ["cost_cutting", "reinvest"], 30).results
+
+
+def names():
+    return {"a": "Strategic road", "b": "Cost-killer road"}
+
+
+def test_the_sentence_counts_the_futures_where_each_road_is_ahead():
+    numbers = None
+    assert (
+        sentence(numbers, np.array([5.0, 3.0, -2.0]), names(), "en")
+        == "Strategic road: ahead in 2 of 3 simulated futures"
+    )
+    assert (
+        sentence(numbers, np.array([-5.0, -3.0, 2.0]), names(), "en")
+        == "Cost-killer road: ahead in 2 of 3 simulated futures"
+    )
+    assert sentence(numbers, np.array([0.1, -0.2]), names(), "fr").endswith("à égalité dans les 2 futurs simulés")
+
+
+def test_the_headline_is_the_summary_in_words(results):
+    words = headline(results, "en")
+    pair = results.summary["paired"][0]
+    diff_sign = np.sign(pair["npv_diff"]["mean"])
+    k = round(pair["p_a_beats_b"] * 30)
+    expected = f"Strategic road: ahead in {k} of 30" if diff_sign > 0 else "Cost-killer road: ahead in"
+    assert words.sentence.startswith(expected)
+    cards = {card.key: card for card in words.cards}
+    assert set(cards) == {"npv", "crossover", "employees", "customers"}
+    assert "over 2 years" in cards["npv"].label and "95 % interval" in cards["npv"].label
+
+
+def test_pinned_numbers_keep_the_pair_and_people_kept(results):
+    numbers = pin_numbers(results)
+    policies = results.summary["policies"]
+    assert (numbers.a, numbers.b) == ("reinvest", "cost_cutting")
+    assert numbers.employees_kept["reinvest"] == pytest.approx(policies["reinvest"]["employee_retention"]["mean"] * 20)
+    assert numbers.npv_diff_ci95[0] <= numbers.npv_diff <= numbers.npv_diff_ci95[1]
+    assert numbers.replicates == 30 and numbers.years == 2
+
+
+def test_one_road_alone_has_no_pair(assistant):
+    from model.scenario import with_levers
+
+    alone = compare(with_levers(assistant, years=1), ["reinvest"], 4).results
+    assert pin_numbers(alone) is None
+    words = headline(alone, "fr")
+    assert words.sentence.startswith("La voie stratégique seule : VAN") and words.cards == []

@@ -1,0 +1,121 @@
+"""Where the road turns: each lever's break-even value for the current values of the others, as a room reads it.
+
+The research toolkit finds the break-even points (``experiments.breakeven.breakevens``, returning one
+``BreakEven`` per lever: ``lever, low, high, value, interval, verdict, a_wins_above``). This module is the only
+place that imports it, lazily, so the page works (without marks, saying why) where it is missing. It turns
+each ``BreakEven`` into a sentence ("the strategic road wins above 0.42") and a mark on the slider, and keeps a
+bounded cache of computed marks keyed by their inputs.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from charts.i18n import number, percent, years_text
+from model.scenario import Scenario
+from workshop.engine import canonical
+from workshop.i18n import policy_name, t
+from workshop.levers import spec
+
+
+class BreakEvenLike(Protocol):
+    """What the page reads of ``experiments.breakeven.BreakEven``."""
+
+    lever: str
+    low: float
+    high: float
+    value: float | None
+    interval: tuple[float, float] | None
+    verdict: str
+    a_wins_above: bool | None
+
+
+def load_breakevens() -> Callable[..., list[BreakEvenLike]] | None:
+    """``experiments.breakeven.breakevens``, or None where the research toolkit does not have it yet."""
+    try:
+        from experiments.breakeven import breakevens
+    except ImportError:
+        return None
+    return breakevens
+
+
+def lever_key(name: str) -> str:
+    """A lever's name as the sliders know it (``levers.years`` and ``years`` are the same lever)."""
+    return name.removeprefix("levers.")
+
+
+def value_text(lever: str, value: float, lang: str) -> str:
+    """A break-even value with the precision a mark needs: ``0.42``, ``9.5 %``, ``3.4 years``."""
+    kind = spec(lever_key(lever)).kind
+    if kind == "rate":
+        return percent(value, lang, 1)
+    if kind == "years":
+        whole = round(value, 1).is_integer()
+        return years_text(int(round(value)), lang) if whole else f"{number(value, lang, 1)} {t('w_unit_years', lang)}"
+    return number(value, lang, 2)
+
+
+def mark_text(mark: BreakEvenLike, scenario: Scenario, a: str, b: str, lang: str) -> str:
+    """The sentence under a slider: who wins on which side of the break-even value."""
+    names = {"a": policy_name(scenario, a, lang), "b": policy_name(scenario, b, lang)}
+    lo, hi = value_text(mark.lever, mark.low, lang), value_text(mark.lever, mark.high, lang)
+    if mark.verdict == "a_wins_everywhere":
+        return t("w_mark_everywhere", lang, a=names["a"], lo=lo, hi=hi)
+    if mark.verdict == "b_wins_everywhere":
+        return t("w_mark_everywhere", lang, a=names["b"], lo=lo, hi=hi)
+    if mark.value is None:
+        text = ""
+    else:
+        v = value_text(mark.lever, mark.value, lang)
+        key = {True: "w_mark_above", False: "w_mark_below", None: "w_mark_cross"}[mark.a_wins_above]
+        text = t(key, lang, a=names["a"], v=v)
+    if mark.interval is not None:
+        interval = t(
+            "w_mark_interval",
+            lang,
+            lo=value_text(mark.lever, mark.interval[0], lang),
+            hi=value_text(mark.lever, mark.interval[1], lang),
+        )
+        text = f"{text} {interval}".strip()
+    return text
+
+
+def slider_marks(low: float, high: float, lever: str, lang: str, mark: BreakEvenLike | None) -> dict[str, Any]:
+    """The slider's marks: its two ends, and the break-even value when the roads cross inside the range."""
+    marks: dict[str, Any] = {f"{v:g}": value_text(lever, v, lang) for v in (low, high)}
+    if mark is not None and mark.verdict == "crosses" and mark.value is not None and low <= mark.value <= high:
+        marks[f"{mark.value:g}"] = {"label": "▲ " + value_text(lever, mark.value, lang), "style": {"color": "#222"}}
+    return marks
+
+
+class MarkCache:
+    """Break-even points by their inputs (scenario with its levers, pair, replicates, seed), bounded in size
+    and shared by sessions (identical inputs give identical points)."""
+
+    def __init__(self, breakevens: Callable[..., list[BreakEvenLike]] | None, size: int = 16):
+        self.breakevens = breakevens
+        self.size = size
+        self._points: OrderedDict[str, dict[str, BreakEvenLike]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def available(self) -> bool:
+        return self.breakevens is not None
+
+    def points(self, scenario: Scenario, a: str, b: str, replicates: int) -> dict[str, BreakEvenLike]:
+        """Lever -> break-even point of A against B around the scenario's current levers."""
+        seed = scenario.simulation.seed
+        key = canonical({"scenario": scenario.model_dump(mode="json"), "a": a, "b": b, "r": replicates, "s": seed})
+        with self._lock:
+            if key in self._points:
+                self._points.move_to_end(key)
+                return self._points[key]
+        found = {lever_key(p.lever): p for p in self.breakevens(scenario, a=a, b=b, replicates=replicates, seed=seed)}
+        with self._lock:
+            self._points[key] = found
+            while len(self._points) > self.size:
+                self._points.popitem(last=False)
+        return found

@@ -1,0 +1,111 @@
+"""Screenshots of every state of the workshop page, for docs/workshop.md: ``python -m workshop.screenshots``.
+
+Starts the page on a free 127.0.0.1 port, drives it in Debian's Chromium (playwright) through each state a
+facilitator meets (default, computing, French, presenting, the form, pinned comparisons, inside the firm, an
+error) and writes ``docs/img/workshop-STATE.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from workshop.browser import VIEWPORT, chromium, headline_settled, set_lever
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = b"[meta]\nname = 'ours'\n[customers]\ninitial = -1.0\n"
+
+
+def capture(out: Path, url: str) -> list[Path]:
+    """Drive one page through every state; returns the files written."""
+    written: list[Path] = []
+    with chromium() as browser:
+        page = browser.new_page(viewport=VIEWPORT)
+        page.goto(url)
+        headline_settled(page, 120_000)
+
+        def shot(name: str, full: bool = False) -> None:
+            path = out / f"workshop-{name}.png"
+            page.screenshot(path=str(path), full_page=full)
+            written.append(path)
+
+        time.sleep(1.0)  # charts drawn
+        shot("default")
+        page.fill("#replicates", "1000")
+        page.press("#replicates", "Tab")
+        page.wait_for_selector("#headline.computing", timeout=10_000)
+        shot("computing")
+        headline_settled(page, 120_000)
+        page.fill("#replicates", "100")
+        page.press("#replicates", "Tab")
+        set_lever(page, "reskilling_success", 0.3)
+        headline_settled(page)
+        page.click("#lang label:has-text('FR')")
+        page.wait_for_selector("#headline-sentence:has-text('futurs')")
+        headline_settled(page)
+        page.click("#chart-pick label:has-text('Pourquoi')")
+        page.wait_for_selector("#chart .gtitle:has-text('rapporte')")
+        time.sleep(1.0)
+        shot("french")
+        page.click("#chart-pick label:has-text('croisent')")
+        page.click("#lang label:has-text('EN')")
+        page.wait_for_selector("#headline-sentence:has-text('futures')")
+        page.click("#present")
+        page.wait_for_selector(".page.presenting")
+        headline_settled(page)
+        time.sleep(1.5)
+        shot("presenting")
+        page.mouse.wheel(0, 700)
+        time.sleep(0.8)
+        shot("presenting-chart")
+        page.click("#exit-present")
+        page.wait_for_selector(".page:not(.presenting)")
+        for label, value in (("Our plan", 0.7), ("The board's fear", 0.2)):
+            set_lever(page, "reskilling_success", value)
+            headline_settled(page)
+            page.click("#tabs >> text=Side by side")
+            page.fill("#pin-label", label)
+            page.click("#pin")
+            page.wait_for_selector(f"table.pinned >> text={label}")
+            page.click("#tabs >> text=Compare the roads")
+        page.click("#tabs >> text=Side by side")
+        page.wait_for_selector("#pinned-chart .gtitle")
+        time.sleep(0.8)
+        shot("pinned")
+        page.click("#tabs >> text=Your firm")
+        page.wait_for_selector("#firm-roles td")
+        shot("form")
+        page.click("#tabs >> text=Inside the firm")
+        for _ in range(14):
+            page.click("#inside-step")
+        page.wait_for_selector("#inside-month:has-text('Month 14')")
+        shot("inside")
+        page.click("#tabs >> text=Compare the roads")
+        page.set_input_files(
+            "#upload input[type=file]", files=[{"name": "ours.toml", "mimeType": "text/plain", "buffer": BROKEN}]
+        )
+        page.wait_for_selector("#file-messages .message.error")
+        shot("error")
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(ROOT / "docs" / "img"), help="folder for the PNG files")
+    args = parser.parse_args(argv)
+    from workshop.serve import address, start_in_thread
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    server = start_in_thread(ROOT / "scenarios" / "assistant.toml")
+    try:
+        for path in capture(out, address(server)):
+            print(path)
+    finally:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
