@@ -149,3 +149,20 @@ def test_ctrl_c_keeps_finished_tasks_and_says_how_to_resume(tmp_path):
     assert f"python run.py sweep --resume {tmp_path / 's'}" in stopped.stderr and "Traceback" not in stopped.stderr
     assert Store(tmp_path / "s").done()
     assert not list((tmp_path / "s" / "parts").glob(".*.tmp"))  # atomic writes: no torn part
+
+
+def test_a_custom_policy_from_the_folder_run_from_works_with_workers(tmp_path):
+    (tmp_path / "mypolicies.py").write_text(
+        'from model.policies import Policy\n\n\nclass DoNothing(Policy):\n    """Freed hours stay idle."""\n'
+    )
+    scenario = (ROOT / "scenarios" / "assistant.toml").read_text()
+    (tmp_path / "mine.toml").write_text(scenario + '\n[[policies]]\nname = "mine"\nkind = "mypolicies:DoNothing"\n')
+    result = subprocess.run(
+        [*RUN, "sweep", "mine.toml", "--vary", "levers.reskilling_success=0.2:0.8:2", "--replicates", "2",
+         "--policies", "cost_cutting,mine,status_quo", "--set", "levers.years=1", "--jobs", "2", "--out", "r"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = Store(tmp_path / "r").table()
+    mine, quo = (table[table["policy"] == p].reset_index(drop=True) for p in ("mine", "status_quo"))
+    pd.testing.assert_frame_equal(mine.drop(columns="policy"), quo.drop(columns="policy"))  # both leave hours idle
