@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -52,8 +53,9 @@ def breakeven_case(replicates: int = 100, repeats: int = 3) -> dict:
 
 def fixed_cost_case(points: int = 40, replicates: tuple[int, ...] = (1, 20, 100), repeats: int = 3) -> dict:
     """Seconds per point of ``run_points`` for several replicate counts; the fixed cost per point is the
-    intercept of a straight line through them (what a point costs beyond its replicates' own work), and the
-    toolkit's own share is run_points minus the same points through ``run_policies`` directly."""
+    intercept of a straight line through them (what a point costs beyond its replicates' own work). The
+    toolkit's own share is ``run_points`` minus the same points through ``run_policies`` directly, timed in
+    alternation so that a change in the machine's load hits both."""
     from experiments.points import run_points, scenario_at
     from experiments.replicates import replicate_seeds
     from model.firm import run_policies
@@ -63,25 +65,29 @@ def fixed_cost_case(points: int = 40, replicates: tuple[int, ...] = (1, 20, 100)
     scenario = resolve_scenario("assistant")
     policies = scenario.policy_names()
     grid = [{"levers.reskilling_success": float(v)} for v in np.linspace(0.3, 0.9, points)]
-    per_point = {}
-    for r in replicates:
-        per_point[r] = timed(lambda r=r: run_points(scenario, grid, policies, r, 1), repeats)["wall_s"] / points
 
-    def direct(r: int = replicates[0]):
+    def direct(r: int) -> None:
         seeds = replicate_seeds(1, r)
         for point in grid:
             s = scenario_at(scenario, point)
             for monthly in run_policies(s, policies, seeds).values():
                 outcomes(monthly, s.headcount)
 
-    engine_one = timed(direct, repeats)["wall_s"] / points
+    per_point, engine = {}, {}
+    for r in replicates:
+        toolkit, alone = [], []
+        for _ in range(repeats):
+            toolkit.append(timed(lambda r=r: run_points(scenario, grid, policies, r, 1), 1)["wall_s"] / points)
+            alone.append(timed(lambda r=r: direct(r), 1)["wall_s"] / points)
+        per_point[r], engine[r] = statistics.median(toolkit), statistics.median(alone)
     slope, intercept = np.polyfit(list(per_point), list(per_point.values()), 1)
     return {
         "what": f"run_points on {points} points of assistant (5 years, 2 policies)",
         "seconds_per_point": {str(r): t for r, t in per_point.items()},
+        "engine_seconds_per_point": {str(r): t for r, t in engine.items()},
         "fixed_cost_per_point_s": float(intercept),
         "cost_per_replicate_s": float(slope),
-        "toolkit_overhead_per_point_s": per_point[replicates[0]] - engine_one,
+        "toolkit_overhead_per_point_s": {str(r): per_point[r] - engine[r] for r in replicates},
     }
 
 
@@ -137,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             results["e_frontier_2_workers"] = frontier_case(jobs=2)
         if args.sobol:
             results["f_sobol"] = sobol_case()
-    print(json.dumps({"results": results}, indent=2))
+    print(json.dumps({"load_average_1_5_15_min": os.getloadavg(), "results": results}, indent=2))
     for name, r in results.items():
         wall = r.get("wall_s", r.get("fixed_cost_per_point_s"))
         print(f"{name:24s} {wall:10.3f} s  {r['what']}", file=sys.stderr)

@@ -128,14 +128,11 @@ def _run_batch(scenarios: list[Scenario], policies: list[str], seeds: list[np.ra
     The seam for the engine's batching of parameter points: replace this loop by one engine call whose rows
     are points x replicates, with the same numbers as each point run alone.
     """
-    runs = [run_policies(scenario, policies, seeds) for scenario in scenarios]
-    return {
-        policy: {
-            name: np.stack([outcomes(run[policy], s.headcount)[name] for run, s in zip(runs, scenarios)])
-            for name in OUTCOMES
-        }
-        for policy in policies
-    }
+    results = [
+        {policy: outcomes(monthly, s.headcount) for policy, monthly in run_policies(s, policies, seeds).items()}
+        for s in scenarios
+    ]
+    return {policy: {name: np.stack([r[policy][name] for r in results]) for name in OUTCOMES} for policy in policies}
 
 
 def run_task(base: Scenario, points: list[Point], policies: list[str], root_seed: int, start: int, stop: int):
