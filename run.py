@@ -21,6 +21,7 @@ EXAMPLES = """examples:
   python run.py compare scenarios/assistant.toml --set levers.reskilling_success=0.2 --set levers.years=10
   python run.py compare scenarios/back_office.toml --policies cost_cutting,reinvest,attrition --jobs 2
   python run.py charts results/assistant-20261127-101500 --format png --theme talk --lang fr
+  python run.py charts results/assistant-20261127-101500 --deck          one 16:9 PDF of every chart, in story order
   python run.py scenarios
   python run.py validate scenarios/assistant.toml
   python run.py sweep assistant --vary levers.reskilling_success=0.2:0.9:8 --replicates 50
@@ -101,12 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE")
     charts = sub.add_parser("charts", help="re-render charts and the report from a results directory (no simulation)")
     charts.add_argument("results", help="a results directory written by compare")
-    charts.add_argument("--format", default="html", help="comma-separated: html,png,svg,pdf (default: html)")
+    charts.add_argument(
+        "--format", help="comma-separated: html,png,svg,pdf (default: html, or nothing else with --deck)"
+    )
     charts.add_argument("--theme", choices=("talk", "paper"), default="talk")
     charts.add_argument("--lang", choices=("en", "fr"), default="en")
     charts.add_argument("--only", help="comma-separated chart names")
     charts.add_argument("--out", help="output directory (default: RESULTS/charts)")
     add_research_commands(sub)
+    charts.add_argument("--deck", action="store_true", help="also write every chart as one 16:9 PDF, in story order")
     return parser
 
 
@@ -252,20 +256,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_results(out_dir, scenario, monthly, outcomes, summary, run_manifest, csv=args.csv)
     except OSError as error:
         raise UserError(f"{out_dir}: cannot write results ({error.strerror}); the summary above is complete") from None
-    if not args.no_report:
-        write_report(out_dir, quiet=args.json)
-    print(f"results: {out_dir}", file=sys.stderr)
+    report = None if args.no_report else write_report(out_dir)
+    from experiments.tables import next_steps
+
+    print(next_steps(out_dir, report), file=sys.stderr)
     return 0
 
 
-def write_report(out_dir: Path, quiet: bool) -> None:
+def write_report(out_dir: Path) -> Path | None:
     try:
         from charts.report import write_report as render
     except ImportError:
-        return
-    path = render(out_dir)
-    if not quiet:
-        print(f"report:  {path}", file=sys.stderr)
+        return None
+    return render(out_dir)
 
 
 def results_dir(out: str | None, scenario_name: str, fresh: bool = False) -> Path:
@@ -319,11 +322,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_charts(args: argparse.Namespace) -> int:
     from charts.render import render_charts
 
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = [f.strip() for f in (args.format or ("" if args.deck else "html")).split(",") if f.strip()]
     only = [n.strip() for n in args.only.split(",")] if args.only else None
     try:
         written = render_charts(
-            args.results, formats=formats, theme=args.theme, lang=args.lang, only=only, out=args.out
+            args.results, formats=formats, theme=args.theme, lang=args.lang, only=only, out=args.out, deck=args.deck
         )
     except ValueError as error:
         raise UserError(str(error)) from None

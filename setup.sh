@@ -20,7 +20,9 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null 2>&1 || true
-.venv/bin/python -m pip install --quiet -e ".[test]" 2>&1 | grep -v "is ignored: it is neither" >&2 || true
+# -qq: errors only; setuptools' informational note on every editable install ("Editable installation ...")
+# would otherwise read like a broken install
+.venv/bin/python -m pip install -qq -e ".[test,docs]"
 .venv/bin/python -c "import mesa, numpy, pydantic, plotly" || { echo "setup.sh: dependency install failed" >&2; exit 1; }
 # Warm numba's cache of the model's kernels now, so the first command (and every worker process) loads them
 # instead of compiling them (7-13 s each).

@@ -10,40 +10,44 @@ the plot, and labels at the right end of lines.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
 
-from charts.i18n import check_lang, policy_label, policy_phrase
+from charts.i18n import check_lang
 from charts.theme import GREY, INK, Theme, get_theme, policy_colours, policy_dashes, rgba
+from model.labels import policy_label, policy_phrase
+
+if TYPE_CHECKING:
+    from model.scenario import Scenario
 
 
 @dataclass(frozen=True)
 class Style:
-    """What every figure of one results set shares: theme, language, colours and dashes by policy."""
+    """What every figure of one results set shares: theme, language, colours and dashes by policy, and the
+    scenario whose policies' labels the figures use (None: labels from the kind named like each policy)."""
 
     theme: Theme
     lang: str
     colours: dict[str, str]
     dashes: dict[str, str]
+    scenario: Scenario | None = None
 
-    def label(self, policy: str, short: bool = True) -> str:
-        return policy_label(policy, self.lang, short)
+    def label(self, policy: str) -> str:
+        return policy_label(self.scenario, policy, self.lang)
 
     def phrases(self, a: str, b: str) -> dict[str, str]:
         """Title words for a pair: ``A``/``B`` open a sentence, ``a``/``b`` sit inside one."""
-        return {
-            "A": policy_phrase(a, self.lang, start=True), "B": policy_phrase(b, self.lang, start=True),
-            "a": policy_phrase(a, self.lang), "b": policy_phrase(b, self.lang),
-        }  # fmt: skip
+        phrase = lambda name, start=False: policy_phrase(self.scenario, name, self.lang, start)  # noqa: E731
+        return {"A": phrase(a, True), "B": phrase(b, True), "a": phrase(a), "b": phrase(b)}
 
     def line(self, policy: str, width: float | None = None) -> dict[str, Any]:
         return self.theme.line(self.colours.get(policy, GREY), self.dashes.get(policy, "solid"), width)
 
 
-def make_style(theme: str | Theme, lang: str, names: list[str]) -> Style:
-    return Style(get_theme(theme), check_lang(lang), policy_colours(names), policy_dashes(names))
+def make_style(theme: str | Theme, lang: str, names: list[str], scenario: Scenario | None = None) -> Style:
+    return Style(get_theme(theme), check_lang(lang), policy_colours(names), policy_dashes(names), scenario)
 
 
 def axis_name(panel: int, letter: str) -> str:
@@ -131,11 +135,6 @@ class Canvas:
             self.shape(type="line", x0=x, x1=x, y0=0, y1=1, xref=axis_ref(panel, "x"),
                        yref=f"{axis_ref(panel, 'y')} domain", line=line, layer="above")  # fmt: skip
 
-    def vrect(self, x0: float, x1: float, colour: str, panels: list[int] | None = None) -> None:
-        for panel in panels or [1]:
-            self.shape(type="rect", x0=x0, x1=x1, y0=0, y1=1, xref=axis_ref(panel, "x"),
-                       yref=f"{axis_ref(panel, 'y')} domain", fillcolor=colour, line={"width": 0}, layer="below")  # fmt: skip
-
     def hline(self, y: float, line: dict[str, Any], panel: int = 1) -> None:
         self.shape(type="line", x0=0, x1=1, y0=y, y1=y, xref=f"{axis_ref(panel, 'x')} domain",
                    yref=axis_ref(panel, "y"), line=line, layer="below")  # fmt: skip
@@ -153,6 +152,19 @@ class Canvas:
             "orientation": "h", "x": 0.0, "xanchor": "left", "yanchor": "top",  # xref container breaks automargin
             "y": 1.0 + (self.layout["margin"]["t"] - top_px) / plot_px, "font": {"size": theme.text_size},
             "itemwidth": 40, "bgcolor": "rgba(255,255,255,0)",
+        }  # fmt: skip
+
+    def legend_right(self, names: list[str]) -> None:
+        """A vertical legend right of the plot (long entries: ``<br>`` splits them); the right margin grows to
+        hold the widest line."""
+        theme = self.style.theme
+        widest = max(len(line) for name in names for line in name.split("<br>"))
+        self.layout["margin"]["r"] = int(0.55 * theme.text_size * widest + 60)
+        self.layout["showlegend"] = True
+        self.layout["legend"] = {
+            "orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top", "traceorder": "normal",
+            "font": {"size": theme.text_size}, "bgcolor": "rgba(255,255,255,0)", "itemwidth": 40,
+            "tracegroupgap": 0.6 * theme.text_size,
         }  # fmt: skip
 
     def panel_px(self, panel: int) -> float:
@@ -178,12 +190,23 @@ def heading(style: Style, text: str, x: float, y: float) -> dict[str, Any]:
 
 
 def band_traces(
-    x: np.ndarray, q: dict[int, np.ndarray], colour: str, style: Style, name: str, line: dict, ninety: bool = True
+    x: np.ndarray,
+    q: dict[int, np.ndarray],
+    colour: str,
+    style: Style,
+    name: str,
+    line: dict,
+    ninety: bool = True,
+    outline: bool = False,
 ) -> list[dict[str, Any]]:
-    """90 % band, 50 % band and median line of one series (bands carry no hover and no legend entry)."""
+    """90 % band, 50 % band and median line of one series (bands carry no hover and no legend entry).
+
+    ``outline`` draws the 50 % band as its two edges only, thin and dotted in the series' colour: where two
+    series' bands overlap, shaded bands would blend into a grey that reads as a third series.
+    """
     a50, a90 = style.theme.band_alpha
     polygons = [(5, 95, a90)] if ninety else []
-    polygons.append((25, 75, a50))
+    polygons += [] if outline else [(25, 75, a50)]
     traces = [
         {
             "type": "scatter", "x": np.concatenate([x, x[::-1]]), "y": np.concatenate([q[hi], q[lo][::-1]]),
@@ -192,6 +215,12 @@ def band_traces(
         }
         for lo, hi, alpha in polygons
     ]  # fmt: skip
+    if outline:
+        traces.append({
+            "type": "scatter", "x": np.concatenate([x, [np.nan], x]), "y": np.concatenate([q[75], [np.nan], q[25]]),
+            "mode": "lines", "line": {"color": colour, "width": max(1.0, style.theme.line_width / 3), "dash": "dot"},
+            "hoverinfo": "skip", "showlegend": False, "legendgroup": name, "name": f"{name} 50 %",
+        })  # fmt: skip
     traces.append({"type": "scatter", "x": x, "y": q[50], "mode": "lines", "line": line, "name": name,
                    "legendgroup": name, "showlegend": False})  # fmt: skip
     return traces

@@ -7,6 +7,7 @@ charts use no LaTeX. Without Chromium, ``find_chromium`` returns None and caller
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -63,10 +64,17 @@ def write_static(jobs: list[tuple[go.Figure, Path]], theme: Theme) -> list[Path]
     ]
     for _, path in jobs:
         path.parent.mkdir(parents=True, exist_ok=True)
+    # choreographer logs a traceback for a browser message it cannot decode and then ignores: noise that reads
+    # like a failed render (the images are written; a real failure still raises)
+    quiet = logging.getLogger("choreographer")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         kaleido.write_fig_from_object_sync(specs, kopts={"mathjax": False, "path": browser})
     except ChromeNotFoundError:
         raise ChromiumMissing(CHROMIUM_HINT) from None
+    finally:
+        quiet.setLevel(level)
     return [path for _, path in jobs]
 
 

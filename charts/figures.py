@@ -44,7 +44,7 @@ from charts.i18n import (
     t,
     years_text,
 )
-from charts.theme import BEFORE_FILL, INK, OKABE_ITO, Theme, rgba
+from charts.theme import BEFORE_FILL, DRIVER_COLOURS, INK, OKABE_ITO, Theme
 
 if TYPE_CHECKING:
     from experiments.results import Results
@@ -53,7 +53,7 @@ KEUR = 1000.0
 
 
 def style_for(results: Results, theme: str | Theme, lang: str) -> Style:
-    return make_style(theme, lang, data.policies(results))
+    return make_style(theme, lang, data.policies(results), results.scenario)
 
 
 def month_axis(style: Style, months: int, title: bool = True) -> dict[str, Any]:
@@ -64,7 +64,7 @@ def month_axis(style: Style, months: int, title: bool = True) -> dict[str, Any]:
 
 
 def wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    return "<br>".join(textwrap.wrap(text, width, break_on_hyphens=False)) or text
 
 
 def scenario_title(results: Results, lang: str) -> str:
@@ -94,53 +94,67 @@ def extent(traces: list[dict[str, Any]]) -> float:
 # --- the crossover ------------------------------------------------------------------------------------------
 
 
+def lead_title(lead: data.Lead, style: Style, a: str, b: str, years: int) -> str:
+    """The crossover title, with wording rules a statistician can sign (``data.Lead`` defines the numbers):
+
+    - every run ends level: "A and B end level";
+    - the lower edge of the 90 % band of the paired difference stays above zero from month m to the
+      horizon: "A overtakes B in month m" ("leads B from the start" when m is 1);
+    - otherwise only shares of runs are claimed: "A is ahead in k of 100 simulated futures at month T;
+      crossover by month c in half of them", A being the road ahead in at least half of the runs.
+    """
+    lang = style.lang
+    if lead.leader is None:
+        return t("level_title", lang, **style.phrases(a, b))
+    words = style.phrases(lead.leader, lead.other)
+    if lead.for_good == 1:
+        return t("leads_title", lang, **words)
+    if lead.for_good is not None:
+        return t("overtakes_title", lang, m=lead.for_good, **words)
+    k = round(100 * lead.share_ahead)
+    return t("ahead_share_title", lang, k=k, T=lead.months, m=lead.crossover, years=years_text(years, lang), **words)
+
+
 def crossover_title(results: Results, style: Style, metric: str) -> str:
-    years = years_text(results.summary["years"], style.lang)
     pair = data.focus_pair(results)
     if pair is None:
         policy = data.policies(results)[0]
         total = money_short(data.mean_outcome(results, policy, "cumulative_profit"), style.lang)
+        years = years_text(results.summary["years"], style.lang)
         return t("no_pair_title", style.lang, policy=style.label(policy), total=total, years=years)
-    a, b = pair
-    words = {**style.phrases(a, b), "years": years}
-    cross = data.crossover(results, a, b, metric)
-    final = data.paired_difference(results, a, b, "cumulative_profit")
-    if np.all(np.abs(final) < data.ZERO_EUR):
-        return t("level_title", style.lang, **words)
-    if cross.happens and cross.median <= 1:
-        return t("leads_title", style.lang, **words)
-    if cross.happens:
-        return t("crossover_title", style.lang, m=round(cross.median), **words)
-    return t("stays_ahead_title", style.lang, **words)
+    return lead_title(data.pair_lead(results, *pair, metric), style, *pair, results.summary["years"])
 
 
-def crossover_note(cross: data.Crossover, lang: str) -> str:
-    """``Crossover: month 8`` with the middle half of runs and the share that never cross, when informative."""
-    lines = [f"<b>{t('crossover_label', lang, m=round(cross.median))}</b>"]
-    if cross.q75 - cross.q25 >= 1:
-        lines.append(t("crossover_range", lang, lo=round(cross.q25), hi=round(cross.q75)))
-    if cross.share_never >= 0.005:
-        lines.append(t("crossover_never", lang, share=percent(cross.share_never, lang)))
+def crossover_note(lead: data.Lead, lang: str) -> str:
+    """What the marked month means: ahead for good (the 90 % band) or the crossover of half the runs ahead,
+    the middle half of the crossover months and the runs that never cross, when informative."""
+    lines = [t("for_good_label", lang, m=lead.for_good)] if lead.for_good else []
+    lines.append(t("crossover_label", lang, m=lead.crossover))
+    lines[0] = f"<b>{lines[0]}</b>"
+    if lead.q75 > lead.q25:
+        lines.append(t("crossover_range", lang, lo=lead.q25, hi=lead.q75))
+    if lead.share_ahead <= 0.995:
+        lines.append(t("crossover_never", lang, k=round(100 * (1 - lead.share_ahead))))
     return "<br>".join(lines)
 
 
-def mark_crossover(canvas: Canvas, cross: data.Crossover, colour: str, panels: list[int]) -> None:
-    """A vertical line at the median crossover month across the panels, the middle half of runs shaded."""
-    if cross.q75 > cross.q25:
-        canvas.vrect(cross.q25, cross.q75, rgba(colour, 0.10), panels)
-    canvas.vline(cross.median, {"color": colour, "width": 2, "dash": "dot"}, panels)
+def mark_crossover(canvas: Canvas, lead: data.Lead, panels: list[int]) -> None:
+    """The month the title names as a dotted line across the panels, in ink (a colour of its own, apart from
+    every road's), with its note."""
+    month = lead.for_good or lead.crossover
+    canvas.vline(month, {"color": INK, "width": 2.5, "dash": "dot"}, panels)
     canvas.annotate(
-        x=cross.median, y=1.0, xref="x", yref="y domain", text=crossover_note(cross, canvas.style.lang),
+        x=month, y=1.0, xref="x", yref="y domain", text=crossover_note(lead, canvas.style.lang),
         showarrow=False, xanchor="left", yanchor="top", xshift=12, align="left",
-        font={"size": canvas.style.theme.text_size, "color": colour},
+        font={"size": canvas.style.theme.text_size, "color": INK},
     )  # fmt: skip
 
 
 def crossover_figure(
     results: Results, theme: str | Theme = "talk", lang: str = "en", metric: str = "cumulative_profit"
 ) -> go.Figure:
-    """Cumulative profit (or cash) per policy with 50 % and 90 % bands; below, each paired difference against
-    the reference; the crossover month of each pair marked, with the months of the middle half of runs."""
+    """Cumulative profit (or cash) per policy, median and middle half of runs; below, each paired difference
+    against the reference with its 50 % and 90 % bands; the month the title names marked (``lead_title``)."""
     style = style_for(results, theme, lang)
     names, pairs = data.policies(results), data.pairs(results)
     months = data.n_months(results)
@@ -150,15 +164,17 @@ def crossover_figure(
     if pairs:
         a = style.label(pairs[0][0]) if len(pairs) == 1 else "A"
         headings.append(f"{t('difference_panel', lang, a=a, b=style.label(names[0]))} ({t('k_eur', lang)})")
-    subtitle = f"{scenario_title(results, lang)} · {t('median_bands', lang, n=data.n_replicates(results))}"
+    bands = t("median_bands" if pairs else "median_band", lang, n=data.n_replicates(results))
     canvas = Canvas.grid(
-        style, crossover_title(results, style, metric), subtitle, rows, 1, headings,
-        vspace=0.11, row_heights=[0.64, 0.36][:rows], shared_x=True,
+        style, crossover_title(results, style, metric), f"{scenario_title(results, lang)} · {bands}", rows, 1,
+        headings, vspace=0.11, row_heights=[0.64, 0.36][:rows], shared_x=True,
     )  # fmt: skip
     levels, ends = [], []
-    for policy in names:
+    for policy in names:  # the middle half only, outlined when roads overlap: shaded bands blend into a muddle
         q = data.bands(data.wide(results.monthly, policy, metric) / KEUR)
-        levels += band_traces(x, q, style.colours[policy], style, style.label(policy), style.line(policy))
+        levels += band_traces(
+            x, q, style.colours[policy], style, style.label(policy), style.line(policy), False, len(names) > 1
+        )
         ends.append((style.label(policy), style.colours[policy], q[50][-1]))
     canvas.add(levels, panel=1)
     end_labels(canvas, ends, months, 1, extent(levels))
@@ -170,9 +186,9 @@ def crossover_figure(
     canvas.layout["margin"]["r"] = label_margin(style, [style.label(n) for n in names])
     focus = data.focus_pair(results)
     if focus:  # other pairs cross where their difference line meets zero; one note keeps the chart readable
-        cross = data.crossover(results, *focus, metric)
-        if cross.happens:
-            mark_crossover(canvas, cross, style.colours[focus[0]], list(range(1, rows + 1)))
+        lead = data.pair_lead(results, *focus, metric)
+        if lead.leader is not None:
+            mark_crossover(canvas, lead, list(range(1, rows + 1)))
     return canvas.figure()
 
 
@@ -286,7 +302,7 @@ def panels_figure(results: Results, style: Style, title: str, subtitle: str, pan
             traces += panel_traces(results, style, policy, metric, kind, x, legend=panel == 1)
         canvas.add(traces, panel)
         values = np.concatenate([np.asarray(tr["y"], dtype=float) for tr in traces])
-        canvas.axis("y", panel, **style.theme.axis(**panel_y(kind, style.lang, values.max(), values.min())))
+        canvas.axis("y", panel, **style.theme.axis(**panel_y(kind, style.lang, np.nanmax(values), np.nanmin(values))))
     canvas.axis("x", **month_axis(style, months, title=False))
     for panel in range(len(panels) - cols + 1, len(panels) + 1):
         canvas.axis("x", panel, title={"text": t("month", style.lang), "font": {"size": style.theme.text_size}})
@@ -299,13 +315,12 @@ def panel_traces(
 ) -> list[dict[str, Any]]:
     values = panel_values(results, policy, metric, kind)
     name = style.label(policy)
+    many = len(data.policies(results)) > 1  # overlapping bands: outlined, not shaded
     if kind in ("cumulative", "mean"):
         traces = [{"type": "scatter", "x": x, "y": values.mean(0), "mode": "lines", "line": style.line(policy),
                    "name": name, "legendgroup": name}]  # fmt: skip
     else:
-        traces = band_traces(
-            x, data.bands(values), style.colours[policy], style, name, style.line(policy), ninety=False
-        )
+        traces = band_traces(x, data.bands(values), style.colours[policy], style, name, style.line(policy), False, many)
     traces[-1]["showlegend"] = legend
     return traces
 
@@ -323,10 +338,13 @@ def panel_y(kind: str, lang: str, top: float, bottom: float) -> dict[str, Any]:
 
 
 def per_policy(results: Results, style: Style, metric: str, fmt: Callable[[float], str]) -> str:
-    """``10.9 (Strategic road) and 11.7 (Cost-killer road)`` for the headline pair (or every policy)."""
+    """``10.9 on the strategic road and 11.7 on the cost-killer road`` for the headline pair (or every policy)."""
     pair = data.focus_pair(results)
     names = list(pair) if pair else data.policies(results)
-    items = [f"{fmt(data.mean_outcome(results, p, metric))} ({style.label(p)})" for p in names]
+    items = [
+        t("on_road", style.lang, v=fmt(data.mean_outcome(results, p, metric)), road=style.phrases(p, p)["a"])
+        for p in names
+    ]
     return join_words(items, style.lang)
 
 
@@ -396,29 +414,38 @@ def waterfall_range(values: list[float]) -> list[float]:
 def difference_figure(
     results: Results, theme: str | Theme = "talk", lang: str = "en", a: str | None = None, b: str | None = None
 ) -> go.Figure:
-    """The distribution of the paired NPV difference A - B over replicates, with P(A beats B) as the title."""
+    """The distribution of the paired NPV difference A - B over replicates, P(A beats B) as the title, the runs
+    coloured by what drove them (``data.drivers``; by which road is ahead for runs saved without the
+    indicators), with each group's count and mean in the legend."""
     style = style_for(results, theme, lang)
     a, b = require_pair(results, a, b)
     diff = data.paired_difference(results, a, b, "npv")
     pair = data.pair_summary(results, a, b)
     words = {"a": style.label(a), "b": style.label(b)}
-    lo, hi = pair["npv_diff"]["ci95"]
-    title = t("difference_title", lang, p=percent(pair["p_a_beats_b"], lang), **style.phrases(a, b))
+    lo, hi = pair["npv_diff"]["ci95"] or (diff.mean(), diff.mean())  # one replicate: no interval
+    p = pair["p_a_beats_b"]
+    title = (
+        t("difference_title", lang, k=round(100 * p), **style.phrases(a, b))
+        if p is not None
+        else t("difference_title_few", lang, n=len(diff), **style.phrases(a, b))
+    )
     subtitle = t(
         "difference_subtitle", lang, n=len(diff), mean=money_short(diff.mean(), lang, sign=True),
         lo=money_short(lo, lang, sign=True), hi=money_short(hi, lang, sign=True), **words,
     )  # fmt: skip
+    found = data.drivers(results, a, b)
+    groups = driver_groups(style, found, diff) if found else ahead_groups(style, diff, a, b)
+    if found:
+        subtitle += t("drivers_subtitle", lang)
     canvas = Canvas.single(style, title, subtitle)
-    centres, counts, width = histogram(diff / KEUR)
-    for wins, policy, key in ((centres > 0, a, "a_wins"), (centres <= 0, b, "b_wins")):
-        name = t(key, lang, **words)
-        canvas.add(
-            {
-                "type": "bar", "x": centres[wins], "y": counts[wins], "width": width, "name": name,
-                "marker": {"color": style.colours[policy], "line": {"color": "white", "width": 0.5}},
-                "hovertemplate": f"{name}: %{{x:+,.0f}} k EUR · %{{y}}<extra></extra>",
-            }
-        )  # fmt: skip
+    edges, width = histogram_edges(diff / KEUR)
+    centres = (edges[:-1] + edges[1:]) / 2
+    for name, marker, mask in groups:
+        counts, _ = np.histogram(diff[mask] / KEUR, bins=edges)
+        canvas.add({
+            "type": "bar", "x": centres, "y": counts, "width": width, "name": name, "marker": marker,
+            "hovertemplate": f"{name.replace('<br>', ' ')}: %{{x:+,.0f}} k EUR · %{{y}}<extra></extra>",
+        })  # fmt: skip
     mean = diff.mean() / KEUR
     canvas.vline(0, {"color": INK, "width": 2})
     canvas.vline(mean, {"color": INK, "width": 2, "dash": "dash"})
@@ -426,22 +453,63 @@ def difference_figure(
         x=mean, y=1.0, xref="x", yref="y domain", text=t("mean", lang, v=money_short(diff.mean(), lang, sign=True)),
         showarrow=False, xanchor="left", yanchor="bottom", xshift=8, font={"size": style.theme.text_size},
     )  # fmt: skip
-    canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False))
+    for key, side in (("b_wins", "right"), ("a_wins", "left")):  # which side of zero is whose win
+        canvas.annotate(
+            x=0, y=1.0, xref="x", yref="y domain", text=t(key, lang, **words), showarrow=False, xanchor=side,
+            yanchor="top", xshift=-10 if side == "right" else 10, font={"size": style.theme.text_size, "color": INK},
+            bgcolor="rgba(255,255,255,0.85)",
+        )  # fmt: skip
+    canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False,
+                                        range=[edges[0], edges[-1]]))  # fmt: skip
     canvas.axis("y", **style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
-    canvas.layout["bargap"] = 0.0
-    canvas.legend_top(room_below=1.2 * style.theme.text_size)  # room for the mean's label
+    canvas.layout.update(bargap=0.0, barmode="stack")
+    canvas.axis("y", range=[0, 1.15 * max(np.histogram(diff / KEUR, bins=edges)[0].max(), 1)])  # room for the sides
+    if found:
+        canvas.legend_right([name for name, _, _ in groups])
+    else:
+        canvas.legend_top(room_below=1.2 * style.theme.text_size)  # room for the mean's label
     return canvas.figure()
 
 
-def histogram(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, np.ndarray, float]:
-    """Counts on bins of a round width with an edge at zero: (centres, counts, width)."""
+def driver_groups(style: Style, found: data.Drivers, diff: np.ndarray) -> list[tuple[str, dict, np.ndarray]]:
+    """(legend name, marker, mask) per driver group: what, whose road, how many runs, their mean difference."""
+    groups, present = [], found.present()
+    both = {driver for driver, road, _ in present if road == found.kinds[1][1]} & {
+        driver for driver, road, _ in present if road == found.kinds[0][1]
+    }  # a driver on both roads: B's hatched
+    for driver, road, mask in present:
+        what = t(f"driver_{driver}", style.lang, road=style.label(road)) if road else t("driver_none", style.lang)
+        count = t("driver_count", style.lang, n=int(mask.sum()), mean=money_short(diff[mask].mean(), style.lang, True))
+        pattern = {"shape": "/" if driver in both and road == found.kinds[1][1] else ""}
+        marker = {"color": DRIVER_COLOURS[driver], "line": {"color": "white", "width": 0.5}, "pattern": pattern}
+        groups.append((f"{what}<br>{count}", marker, mask))
+    return groups
+
+
+def ahead_groups(style: Style, diff: np.ndarray, a: str, b: str) -> list[tuple[str, dict, np.ndarray]]:
+    """Runs where A is ahead and where B is, in the roads' colours."""
+    words = {"a": style.label(a), "b": style.label(b)}
+    return [
+        (t(key, style.lang, **words), {"color": style.colours[policy], "line": {"color": "white", "width": 0.5}}, mask)
+        for key, policy, mask in (("a_wins", a, diff > 0), ("b_wins", b, diff <= 0))
+    ]
+
+
+def histogram_edges(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, float]:
+    """Bin edges of a round width with an edge at zero, and the width."""
     lo, hi = float(np.min(values)), float(np.max(values))
     span = max(hi - lo, abs(hi), 1e-9)
     width = nice_step(span / target_bins)
     edges = np.arange(np.floor(min(lo, 0.0) / width), np.ceil(max(hi, 0.0) / width) + 1) * width
     if len(edges) < 2 or hi == lo:
         edges = np.array([-width, 0.0, width])
-    counts, edges = np.histogram(values, bins=edges)
+    return edges, width
+
+
+def histogram(values: np.ndarray, target_bins: int = 30) -> tuple[np.ndarray, np.ndarray, float]:
+    """Counts on bins of a round width with an edge at zero: (centres, counts, width)."""
+    edges, width = histogram_edges(values, target_bins)
+    counts, _ = np.histogram(values, bins=edges)
     return (edges[:-1] + edges[1:]) / 2, counts, width
 
 
@@ -449,6 +517,108 @@ def nice_step(raw: float) -> float:
     """The smallest of 1, 2, 2.5, 5 x 10^k at least ``raw``."""
     power = 10 ** np.floor(np.log10(raw))
     return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw))
+
+
+# --- the headline slide -------------------------------------------------------------------------------------
+
+CLEAR_SHARE = 0.9  # "pays" when the mean's 95 % interval excludes zero and it wins in 9 futures of 10
+
+
+def verdict(results: Results, style: Style, a: str, b: str) -> str:
+    """The verdict in board words, from the paired NPV difference of ``a`` and ``b``:
+
+    - its 95 % interval holds zero: "no clear winner", with the share of futures where the leader is ahead;
+    - otherwise the road the mean favours "pays" when it is ahead in at least ``CLEAR_SHARE`` of the paired
+      runs, and else "earns more on average, but the other wins in k of 100 futures".
+    """
+    pair = data.pair_summary(results, a, b)
+    years = years_text(results.summary["years"], style.lang)
+    if pair["npv_diff"]["ci95"] is None or pair["p_a_beats_b"] is None:  # too few runs to judge
+        return t("verdict_few", style.lang, n=data.n_replicates(results), years=years)
+    mean, (lo, hi) = pair["npv_diff"]["mean"], pair["npv_diff"]["ci95"]
+    share_a = pair["p_a_beats_b"]
+    share_b = float((data.paired_difference(results, a, b, "npv") < 0).mean())
+    if lo <= 0 <= hi:
+        x, share = (a, share_a) if share_a >= share_b else (b, share_b)
+        return t("verdict_unclear", style.lang, x=style.phrases(x, x)["a"], k=round(100 * share), years=years)
+    x, y, share_x, share_y = (a, b, share_a, share_b) if mean > 0 else (b, a, share_b, share_a)
+    words = {**style.phrases(x, y), "money": money_short(abs(mean), style.lang), "years": years}
+    if share_x >= CLEAR_SHARE:
+        return t("verdict_clear", style.lang, k=round(100 * share_x), **words)
+    return t("verdict_mostly", style.lang, k=round(100 * share_y), **words)
+
+
+def headline_numbers(results: Results, style: Style, a: str, b: str) -> list[tuple[str, str, str, str]]:
+    """(heading, big number A - B, what it counts with both roads' values, a second line) for money, people
+    and customers."""
+    lang = style.lang
+    mean = lambda policy, metric: data.mean_outcome(results, policy, metric)  # noqa: E731
+    pair = data.pair_summary(results, a, b)
+    lo, hi = pair["npv_diff"]["ci95"] or (pair["npv_diff"]["mean"],) * 2  # one replicate: no interval
+    both = lambda metric, fmt: {"va": fmt(mean(a, metric)), "vb": fmt(mean(b, metric))}  # noqa: E731
+    number = lambda v: compact(v, lang) if abs(v) >= 100 else count(v, lang)  # noqa: E731
+    share = lambda v: percent(v, lang)  # noqa: E731
+    years = years_text(results.summary["years"], lang)
+    words = {**style.phrases(a, b), "years": years}
+    diff = lambda metric: mean(a, metric) - mean(b, metric)  # noqa: E731
+    return [
+        (t("h_money", lang), money_short(pair["npv_diff"]["mean"], lang, sign=True),
+         t("h_money_what", lang, **words),
+         t("r_ci", lang, lo=money_short(lo, lang, True), hi=money_short(hi, lang, True))),
+        (t("h_people", lang), number_sign(diff("final_headcount"), lang),
+         t("h_people_what", lang, **words, **both("final_headcount", number)),
+         t("h_staff_kept", lang, **both("employee_retention", share))),
+        (t("h_customers", lang), number_sign(diff("final_customers"), lang),
+         t("h_customers_what", lang, **words, **both("final_customers", number)),
+         t("h_customers_kept", lang, **both("customer_retention", share))),
+    ]  # fmt: skip
+
+
+def number_sign(x: float, lang: str) -> str:
+    """A signed count for a headline: ``+1.0``, ``+9.8``, ``+1,230``."""
+    return compact(x, lang, sign=True) if abs(x) >= 100 else number(x, lang, 1, sign=True)
+
+
+def headline_figure(results: Results, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:
+    """The headline slide: the verdict (``verdict``) as the title; money (NPV difference), people (employed
+    at the horizon) and customers (at the horizon) as three big numbers, A - B, each with both roads'
+    values; below, in how many of 100 simulated futures each road comes out ahead on NPV."""
+    style = style_for(results, theme, lang)
+    a, b = require_pair(results, None, None)
+    subtitle = t("h_subtitle", lang, scenario=scenario_title(results, lang), n=data.n_replicates(results),
+                 years=years_text(results.summary["years"], lang), a=style.label(a), b=style.label(b))  # fmt: skip
+    canvas = Canvas.single(style, verdict(results, style, a, b), subtitle)
+    size = style.theme
+    column_chars = int((size.width - size.margin["l"] - size.margin["r"]) / 3 / (0.5 * size.text_size)) - 2
+    for column, (heading, big, what, more) in enumerate(headline_numbers(results, style, a, b)):
+        x = column / 3
+        for y, text, font in (
+            (0.98, f"<b>{heading}</b>", {"size": size.text_size, "color": "#555555"}),
+            (0.9, f"<b>{big}</b>", {"size": round(2.4 * size.title_size), "color": INK}),
+            (0.64, wrap(what, column_chars), {"size": size.text_size, "color": INK}),
+            (0.48, wrap(more, column_chars), {"size": size.text_size, "color": "#555555"}),
+        ):
+            canvas.annotate(x=x, y=y, xref="paper", yref="paper", text=text, showarrow=False, xanchor="left",
+                            yanchor="top", align="left", font=font)  # fmt: skip
+    diff = data.paired_difference(results, a, b, "npv")
+    shares = [(a, float((diff > 0).mean())), (b, float((diff < 0).mean()))]
+    for policy, share in shares:
+        k = round(100 * share)
+        canvas.add(
+            {"type": "bar", "orientation": "h", "x": [100 * share], "y": [""], "name": style.label(policy),
+             "marker": {"color": style.colours[policy]}, "text": [t("h_ahead", lang, road=style.label(policy), k=k)],
+             "textposition": "inside", "insidetextanchor": "middle", "textfont": {"size": size.text_size,
+             "color": "white"}, "hoverinfo": "skip", "xaxis": "x2", "yaxis": "y2"},
+            panel=2,
+        )  # fmt: skip
+    canvas.layout["xaxis"] = {"visible": False, "domain": [0, 1]}
+    canvas.layout["yaxis"] = {"visible": False, "domain": [0.3, 1.0]}
+    canvas.layout["xaxis2"] = {"visible": False, "domain": [0, 1], "range": [0, 100], "anchor": "y2"}
+    canvas.layout["yaxis2"] = {"visible": False, "domain": [0.0, 0.14], "anchor": "x2"}
+    canvas.layout["barmode"] = "stack"
+    canvas.annotate(x=0, y=0.16, xref="paper", yref="paper", text=t("h_ahead_heading", lang), showarrow=False,
+                    xanchor="left", yanchor="bottom", font={"size": size.text_size, "color": "#555555"})  # fmt: skip
+    return canvas.figure()
 
 
 # --- the research toolkit ------------------------------------------------------------------------------------
@@ -614,6 +784,7 @@ class FigureSpec:
     name: str
     build: Callable[..., go.Figure]
     per_pair: bool = False  # one figure per paired comparison (A vs the reference)
+    needs_pair: bool = False  # drawn only when the run compares policies
     source: str | None = None  # needs this file in the results directory
     default: bool = True  # drawn when no --only is given
 
@@ -621,6 +792,7 @@ class FigureSpec:
 FIGURES: dict[str, FigureSpec] = {
     spec.name: spec
     for spec in (
+        FigureSpec("headline", headline_figure, needs_pair=True),
         FigureSpec("crossover", crossover_figure),
         FigureSpec("hours", hours_figure),
         FigureSpec("people", people_figure),
@@ -648,7 +820,7 @@ def check_names(only: list[str] | None) -> list[str]:
 def build_figures(
     results: Results, theme: str | Theme = "talk", lang: str = "en", only: list[str] | None = None
 ) -> list[tuple[str, go.Figure]]:
-    """(file stem, figure) for each chart that applies to ``results``.
+    """(file stem, figure) for each chart that applies to ``results``, in story order (``FIGURES``'s order).
 
     Paired charts come once per pair: the headline pair's stem is the chart name, other pairs add
     ``-A-vs-B``. Research charts come only when their file exists; naming one in ``only`` without its file
@@ -662,6 +834,8 @@ def build_figures(
         if spec.source and not (Path(results.path) / spec.source).exists():
             if only is not None:
                 raise ValueError(f"{name}: needs {spec.source} in {results.path} (run the sweep or sensitivity first)")
+            continue
+        if spec.needs_pair and focus is None:
             continue
         if not spec.per_pair:
             figures.append((name, spec.build(results, theme, lang)))

@@ -1,7 +1,8 @@
-"""Words and numbers in English and French: chart strings, policy and category labels, number formats.
+"""Words and numbers in English and French: chart strings, category labels, number formats.
 
 Scenario-specific words (task, role and scenario titles) come from the scenario file's ``{en, fr}`` labels;
-this module holds only the words that every scenario shares. French numbers use a decimal comma and a narrow
+policies' display labels from ``model.labels`` (one vocabulary for tables, JSON, report and charts); this module
+holds only the words that every scenario shares. French numbers use a decimal comma and a narrow
 no-break space (U+202F) between thousands and before units: ``12 300 EUR``, ``1,5 M EUR``, ``98 %``.
 """
 
@@ -12,39 +13,6 @@ import math
 LANGS = ("en", "fr")
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and space before a unit
 MINUS = "\u2212"  # the minus sign plotly uses on its axes
-
-# name -> {lang: (long label, short label)}
-POLICY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "cost_cutting": {
-        "en": ("Cost-killer road", "Cost-killer road"),
-        "fr": ("Voie courte (cost-killer)", "Voie courte"),
-    },
-    "reinvest": {
-        "en": ("Strategic road (reinvest)", "Strategic road"),
-        "fr": ("Voie stratégique (réinvestir)", "Voie stratégique"),
-    },
-    "hybrid": {
-        "en": ("Hybrid (reinvest part, cut the rest)", "Hybrid"),
-        "fr": ("Hybride (réinvestir une part, couper le reste)", "Hybride"),
-    },
-    "attrition": {
-        "en": ("Attrition (no layoffs, no backfill)", "Attrition"),
-        "fr": ("Attrition (ni licenciement, ni remplacement)", "Attrition"),
-    },
-    "status_quo": {
-        "en": ("Status quo (nobody decides)", "Status quo"),
-        "fr": ("Statu quo (personne ne décide)", "Statu quo"),
-    },
-}
-
-# name -> {lang: the policy inside a sentence}, for titles ("the strategic road overtakes ...")
-POLICY_PHRASES = {
-    "cost_cutting": {"en": "the cost-killer road", "fr": "la voie courte"},
-    "reinvest": {"en": "the strategic road", "fr": "la voie stratégique"},
-    "hybrid": {"en": "the hybrid road", "fr": "la voie hybride"},
-    "attrition": {"en": "attrition", "fr": "l'attrition"},
-    "status_quo": {"en": "the status quo", "fr": "le statu quo"},
-}
 
 CATEGORY_LABELS = {
     "routine": {"en": "Routine", "fr": "Routine"},
@@ -67,10 +35,11 @@ LEVER_LABELS = {
 # Waterfall channels of a paired difference (see charts.data.WATERFALL_CHANNELS).
 CHANNEL_LABELS = {
     "salaries": {"en": "Salaries", "fr": "Salaires"},
-    "severance": {"en": "Severance and notice", "fr": "Indemnités et préavis"},
+    "severance": {"en": "Severance, notice, redeployment", "fr": "Indemnités, préavis, reclassement"},
     "training": {"en": "Training", "fr": "Formation"},
     "hiring": {"en": "Turnover (hiring)", "fr": "Turnover (recrutement)"},
     "errors": {"en": "Errors (undone work)", "fr": "Erreurs (travail non fait)"},
+    "contractors": {"en": "Bought-in work", "fr": "Travail sous-traité"},
     "customer_revenue": {"en": "Customer revenue", "fr": "Chiffre d'affaires clients"},
     "cost_of_sales": {"en": "Cost of sales", "fr": "Coût des ventes"},
     "new_work": {"en": "New-work value", "fr": "Valeur du nouveau travail"},
@@ -101,19 +70,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "month": "Month",
         "k_eur": "k EUR",
         "hours_month": "hours a month",
-        "median_bands": "Median line; bands hold 50% and 90% of {n} runs",
-        "crossover_title": "{A} overtakes {b} in month {m}",
+        "median_band": "Line: median; band: middle 50% of {n} runs",
+        "median_bands": "Line: median; band: middle 50% of {n} runs; the paired difference also with the band of 90% of runs",
+        "overtakes_title": "{A} overtakes {b} in month {m}",
         "leads_title": "{A} leads {b} from the start",
-        "stays_ahead_title": "{B} stays ahead of {a} over {years}",
+        "ahead_share_title": "{A} is ahead in {k} of 100 simulated futures at month {T}; crossover by month {m} in half of them",
         "no_pair_title": "{policy}: {total} cumulative profit over {years}",
         "level_title": "{A} and {b} end level",
         "cumulative_profit": "Cumulative profit",
         "cash": "Cash",
         "difference_axis": "{a} − {b}",
         "difference_panel": "Paired difference: {a} − {b}",
-        "crossover_label": "Crossover: month {m}",
-        "crossover_range": "half the runs: months {lo}–{hi}",
-        "crossover_never": "never in {share} of runs",
+        "for_good_label": "From month {m}: ahead in at least 95 of 100 futures",
+        "crossover_label": "Crossover by month {m} in half of the runs that end ahead",
+        "crossover_range": "middle half of those runs: months {lo}–{hi}",
+        "crossover_never": "never crosses in {k} of 100 futures",
         "before_tool": "Before the tool",
         "at_horizon": "{policy}, month {m}",
         "hours_title": "{h} h of routine work freed a month: where do they go?",
@@ -132,10 +103,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "customers_subtitle": "Median and 50% band of {n} runs",
         "customers": "Customers",
         "customer_retention": "Initial customers still there (%)",
-        "waterfall_more": "{A} earns {total} more than {b} over {years}",
-        "waterfall_less": "{A} earns {total} less than {b} over {years}",
+        "waterfall_more": "{A} makes {total} more profit than {b} over {years} (mean, not discounted)",
+        "waterfall_less": "{A} makes {total} less profit than {b} over {years} (mean, not discounted)",
+        "on_road": "{v} on {road}",
         "waterfall_subtitle": "Effect of each channel on the cumulative profit difference ({a} − {b}), mean of {n} paired runs; bars up favour {a}",
-        "difference_title": "{A} beats {b} in {p} of runs",
+        "difference_title": "{A} beats {b} on NPV in {k} of 100 simulated futures",
+        "verdict_few": "{n} simulated futures over {years}: too few for a verdict",
+        "difference_title_few": "{A} against {b}: {n} paired runs, too few for a share",
+        "verdict_clear": "{A} pays: {money} more than {b} over {years}, ahead in {k} of 100 simulated futures",
+        "verdict_mostly": "{A} earns {money} more than {b} over {years} on average, but {b} wins in {k} of 100 simulated futures",
+        "verdict_unclear": "No clear winner over {years}: {x} comes out ahead in {k} of 100 simulated futures",
+        "h_subtitle": "{scenario} · {n} simulated futures over {years}, the same luck for both roads",
+        "h_money": "MONEY",
+        "h_people": "PEOPLE",
+        "h_customers": "CUSTOMERS",
+        "h_money_what": "net present value over {years}, {a} minus {b}",
+        "h_people_what": "people employed after {years}: {va} vs {vb}",
+        "h_customers_what": "customers after {years}: {va} vs {vb}",
+        "h_staff_kept": "today's staff still there: {va} vs {vb}",
+        "h_customers_kept": "today's customers still there: {va} vs {vb}",
+        "h_ahead_heading": "Ahead on net present value, in 100 simulated futures",
+        "h_ahead": "{road}: {k}",
+        "drivers_subtitle": "<br>Colour: what drove each run (the rules are in the report)",
+        "driver_reskilling_failed": "Reskilling fell through ({road})",
+        "driver_reskilled_left": "Reskilled staff left ({road})",
+        "driver_work_undone": "Required work left undone ({road})",
+        "driver_customers_left": "Customers left ({road})",
+        "driver_none": "None of these",
+        "driver_count": "{n} runs, mean {mean}",
         "difference_subtitle": "NPV difference ({a} − {b}) in each of {n} paired runs (same luck for both); mean {mean} [95% CI {lo}, {hi}]",
         "npv_difference": "NPV difference (k EUR)",
         "runs": "Runs",
@@ -157,6 +152,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "sensitivity_index": "Sensitivity index",
         "h": "h",
         "r_summary": "Summary",
+        "r_drivers": "What drove the difference",
+        "r_drivers_intro": "Each paired run (the same luck on both roads) is named by the first of these rules that holds for it, checked for road A, then for road B; runs that none explains are 'none of these'. The difference chart colours runs the same way.",
+        "r_drivers_rules": "Reskilling fell through: on the road, at least one person failed reskilling, and no more passed it than failed (the most people on staff at once with each outcome).|Reskilled staff left: the road had reskilled people and at least half of them had gone by the horizon.|Required work left undone: the road laid people off and left more required work undone than the other road, by at least one month of a full-time post ({h} h) per person it laid off.|Customers left: the road ended with fewer customers than the other, by at least {share} of the initial base ({n} customers).",
+        "r_drivers_missing": "This run was saved before the indicators these rules need were recorded; run the comparison again to see them.",
+        "r_driver": "What drove the run",
+        "r_runs": "Runs",
+        "r_p_beats_col": "{a} ahead",
         "r_charts": "Charts",
         "r_assumptions": "Assumptions",
         "r_provenance": "Provenance",
@@ -164,7 +166,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "r_ci": "95% CI {lo} to {hi}",
         "r_npv_diff": "NPV difference, {a} − {b}",
         "r_p_beats": "Runs where {a} beats {b} (NPV)",
-        "r_crossover": "Crossover of cumulative profit ({a} overtakes {b} for good), median",
+        "r_crossover": "Crossover of cumulative profit: the month from which {a} stays ahead of {b}, median of the runs where it ends ahead",
         "r_npv_of": "NPV,",
         "r_never": "Never",
         "r_month": "Month {m}",
@@ -199,19 +201,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "month": "Mois",
         "k_eur": "k EUR",
         "hours_month": "heures par mois",
-        "median_bands": "Ligne : médiane ; bandes : 50 % et 90 % de {n} simulations",
-        "crossover_title": "{A} dépasse {b} au mois {m}",
+        "median_band": "Ligne : médiane ; bande : 50 % central de {n} simulations",
+        "median_bands": "Ligne : médiane ; bande : 50 % central de {n} simulations ; l'écart apparié aussi avec la bande de 90 % des simulations",
+        "overtakes_title": "{A} dépasse {b} au mois {m}",
         "leads_title": "{A} devance {b} dès le départ",
-        "stays_ahead_title": "{B} reste devant {a} sur {years}",
+        "ahead_share_title": "{A} est devant dans {k} futurs simulés sur 100 au mois {T} ; croisement au plus tard au mois {m} dans la moitié d'entre eux",
         "no_pair_title": "{policy} : {total} de profit cumulé sur {years}",
         "level_title": "{A} et {b} finissent à égalité",
         "cumulative_profit": "Profit cumulé",
         "cash": "Trésorerie",
         "difference_axis": "{a} − {b}",
         "difference_panel": "Écart apparié : {a} − {b}",
-        "crossover_label": "Croisement : mois {m}",
-        "crossover_range": "moitié des simulations : mois {lo} à {hi}",
-        "crossover_never": "jamais dans {share} des simulations",
+        "for_good_label": "Dès le mois {m} : devant dans au moins 95 futurs sur 100",
+        "crossover_label": "Croisement au plus tard au mois {m} dans la moitié des simulations qui finissent devant",
+        "crossover_range": "moitié centrale de ces simulations : mois {lo} à {hi}",
+        "crossover_never": "jamais de croisement dans {k} futurs sur 100",
         "before_tool": "Avant l'outil",
         "at_horizon": "{policy}, mois {m}",
         "hours_title": "{h} h de travail routinier libérées par mois : où vont-elles ?",
@@ -230,10 +234,34 @@ STRINGS: dict[str, dict[str, str]] = {
         "customers_subtitle": "Médiane et bande de 50 % de {n} simulations",
         "customers": "Clients",
         "customer_retention": "Clients initiaux encore là (%)",
-        "waterfall_more": "{A} rapporte {total} de plus que {b} sur {years}",
-        "waterfall_less": "{A} rapporte {total} de moins que {b} sur {years}",
+        "waterfall_more": "{A} fait {total} de profit de plus que {b} sur {years} (moyenne, non actualisée)",
+        "waterfall_less": "{A} fait {total} de profit de moins que {b} sur {years} (moyenne, non actualisée)",
+        "on_road": "{v} sur {road}",
         "waterfall_subtitle": "Effet de chaque poste sur l'écart de profit cumulé ({a} − {b}), moyenne de {n} simulations appariées ; barre montante : en faveur de {a}",
-        "difference_title": "{A} bat {b} dans {p} des simulations",
+        "difference_title": "{A} bat {b} en VAN dans {k} futurs simulés sur 100",
+        "verdict_few": "{n} futurs simulés sur {years} : trop peu pour un verdict",
+        "difference_title_few": "{A} face à {b} : {n} simulations appariées, trop peu pour une proportion",
+        "verdict_clear": "{A} paie : {money} de plus que {b} sur {years}, devant dans {k} futurs simulés sur 100",
+        "verdict_mostly": "{A} rapporte {money} de plus que {b} sur {years} en moyenne, mais {b} gagne dans {k} futurs simulés sur 100",
+        "verdict_unclear": "Pas de gagnant net sur {years} : {x} est devant dans {k} futurs simulés sur 100",
+        "h_subtitle": "{scenario} · {n} futurs simulés sur {years}, le même aléa pour les deux voies",
+        "h_money": "ARGENT",
+        "h_people": "PERSONNES",
+        "h_customers": "CLIENTS",
+        "h_money_what": "valeur actuelle nette sur {years}, {a} moins {b}",
+        "h_people_what": "personnes employées après {years} : {va} contre {vb}",
+        "h_customers_what": "clients après {years} : {va} contre {vb}",
+        "h_staff_kept": "salariés d'aujourd'hui encore là : {va} contre {vb}",
+        "h_customers_kept": "clients d'aujourd'hui encore là : {va} contre {vb}",
+        "h_ahead_heading": "Devant en valeur actuelle nette, sur 100 futurs simulés",
+        "h_ahead": "{road} : {k}",
+        "drivers_subtitle": "<br>Couleur : ce qui a décidé chaque simulation (règles dans le rapport)",
+        "driver_reskilling_failed": "Reconversion ratée ({road})",
+        "driver_reskilled_left": "Personnes reconverties parties ({road})",
+        "driver_work_undone": "Travail requis laissé en plan ({road})",
+        "driver_customers_left": "Clients partis ({road})",
+        "driver_none": "Aucun de ces cas",
+        "driver_count": "{n} simulations, moyenne {mean}",
         "difference_subtitle": "Écart de VAN ({a} − {b}) dans chacune des {n} simulations appariées (même aléa) ; moyenne {mean} [IC 95 % {lo} ; {hi}]",
         "npv_difference": "Écart de VAN (k EUR)",
         "runs": "Simulations",
@@ -255,6 +283,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "sensitivity_index": "Indice de sensibilité",
         "h": "h",
         "r_summary": "Synthèse",
+        "r_drivers": "Ce qui a fait l'écart",
+        "r_drivers_intro": "Chaque simulation appariée (le même aléa sur les deux voies) est nommée par la première de ces règles qui s'y vérifie, pour la voie A puis pour la voie B ; celles qu'aucune n'explique sont « aucun de ces cas ». Le graphique de l'écart colore les simulations de la même façon.",
+        "r_drivers_rules": "Reconversion ratée : sur cette voie, au moins une personne a échoué sa reconversion, et pas plus n'y ont réussi (au plus fort, en même temps dans l'effectif).|Personnes reconverties parties : la voie avait reconverti des personnes et au moins la moitié étaient parties à l'horizon.|Travail requis laissé en plan : la voie a licencié et laissé plus de travail requis non fait que l'autre voie, d'au moins un mois de poste à temps plein ({h} h) par personne licenciée.|Clients partis : la voie a fini avec moins de clients que l'autre, d'au moins {share} de la base initiale ({n} clients).",
+        "r_drivers_missing": "Cette simulation a été enregistrée avant que les indicateurs de ces règles soient relevés ; relancez la comparaison pour les voir.",
+        "r_driver": "Ce qui a décidé la simulation",
+        "r_runs": "Simulations",
+        "r_p_beats_col": "{a} devant",
         "r_charts": "Graphiques",
         "r_assumptions": "Hypothèses",
         "r_provenance": "Provenance",
@@ -262,7 +297,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "r_ci": "IC 95 % {lo} à {hi}",
         "r_npv_diff": "Écart de VAN, {a} − {b}",
         "r_p_beats": "Simulations où {a} bat {b} (VAN)",
-        "r_crossover": "Croisement du profit cumulé ({a} dépasse {b} pour de bon), médiane",
+        "r_crossover": "Croisement du profit cumulé : le mois à partir duquel {a} reste devant {b}, médiane des simulations où elle finit devant",
         "r_npv_of": "VAN,",
         "r_never": "Jamais",
         "r_month": "Mois {m}",
@@ -306,21 +341,6 @@ def check_lang(lang: str) -> str:
 def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang`` with ``{placeholders}`` filled in."""
     return STRINGS[check_lang(lang)][key].format(**values)
-
-
-def policy_label(name: str, lang: str, short: bool = False) -> str:
-    """A policy's display name; unknown names as written, underscores as spaces, first letter capitalised."""
-    labels = POLICY_LABELS.get(name)
-    if labels is None:
-        text = name.replace("_", " ")
-        return text[:1].upper() + text[1:]
-    return labels[check_lang(lang)][1 if short else 0]
-
-
-def policy_phrase(name: str, lang: str, start: bool = False) -> str:
-    """A policy as a sentence names it (``the strategic road``), capitalised at the ``start`` of a sentence."""
-    phrase = POLICY_PHRASES.get(name, {}).get(check_lang(lang)) or policy_label(name, lang, short=True)
-    return phrase[:1].upper() + phrase[1:] if start else phrase
 
 
 def category_label(category: str, lang: str) -> str:
@@ -396,8 +416,10 @@ def money_k(x: float, lang: str, sign: bool = False) -> str:
     return f"{text}k EUR" if lang == "en" else f"{text}{NNBSP}k{NNBSP}EUR"
 
 
-def percent(share: float, lang: str, decimals: int = 0) -> str:
-    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr)."""
+def percent(share: float | None, lang: str, decimals: int = 0) -> str:
+    """A share 0..1 as ``98%`` (en) or ``98 %`` (fr); ``n/a`` when there is none (too few replicates)."""
+    if share is None:
+        return "n/a"
     text = number(100 * share, lang, decimals)
     return f"{text}%" if lang == "en" else f"{text}{NNBSP}%"
 

@@ -24,10 +24,10 @@ from charts.i18n import (
     money_k,
     money_short,
     percent,
-    policy_label,
     t,
     years_text,
 )
+from model.labels import policy_label
 
 if TYPE_CHECKING:
     from charts.theme import Theme
@@ -48,6 +48,7 @@ h1 { font-size: 30px; margin: 8px 0 4px; } h2 { font-size: 22px; margin-top: 40p
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(230px, 1fr)); gap: 16px; margin: 20px 0; }
 .card { border: 1px solid #e2e2e2; border-radius: 8px; padding: 14px 16px; background: #fafafa; }
 .card .value { font-size: 28px; font-weight: 600; } .card .label { color: #555; font-size: 14px; }
+.verdict { font-size: 21px; font-weight: 600; margin: 16px 0 4px; }
 table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 8px 0 16px; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
 th { background: #f3f3f3; } td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
@@ -106,8 +107,10 @@ def render_page(results: Results, theme: Theme, lang: str, out_dir: Path) -> str
         f"<h1>{esc(title)}</h1>",
         f"<p class='lead'>{esc(getattr(results.scenario.meta.description, lang))}</p>",
         f"<p class='meta'>{esc(run_line(results, lang))}</p>",
+        verdict_html(results, theme, lang),
         headline_cards(results, lang),
         section(t("r_summary", lang), summary_table(results, lang) + paired_table(results, lang), "summary"),
+        section(t("r_drivers", lang), drivers_html(results, lang), "drivers"),
         section(t("r_charts", lang), charts_html(results, theme, lang), "charts"),
         section(t("r_assumptions", lang), assumptions_html(results, lang, out_dir), "assumptions"),
         section(t("r_provenance", lang), provenance_html(results, lang), "provenance"),
@@ -133,7 +136,7 @@ def section(heading: str, body: str, anchor: str) -> str:
 def run_line(results: Results, lang: str) -> str:
     s = results.summary
     return t("r_run", lang, n=s["replicates"], years=years_text(s["years"], lang), seed=s["seed"], policies=", ".join(
-        policy_label(p, lang) for p in data.policies(results)))  # fmt: skip
+        policy_label(results.scenario, p, lang) for p in data.policies(results)))  # fmt: skip
 
 
 def headline_cards(results: Results, lang: str) -> str:
@@ -144,11 +147,15 @@ def headline_cards(results: Results, lang: str) -> str:
         a, b = pair
         summary = data.pair_summary(results, a, b)
         diff = summary["npv_diff"]
-        names = {"a": policy_label(a, lang, True), "b": policy_label(b, lang, True)}
-        ci = t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
+        names = {"a": policy_label(results.scenario, a, lang), "b": policy_label(results.scenario, b, lang)}
+        ci = (
+            t("r_ci", lang, lo=money_short(diff["ci95"][0], lang, True), hi=money_short(diff["ci95"][1], lang, True))
+            if diff["ci95"]
+            else "n/a"
+        )
         cards += [
             card(money_short(diff["mean"], lang, sign=True), f"{t('r_npv_diff', lang, **names)} · {ci}"),
-            card(percent(summary["p_a_beats_b"], lang), t("r_p_beats", lang, **names)),
+            card(share_text(summary["p_a_beats_b"], lang), t("r_p_beats", lang, **names)),
             card(
                 crossover_value(summary["crossover_month"], lang),
                 crossover_label(summary["crossover_month"], names, lang),
@@ -156,8 +163,58 @@ def headline_cards(results: Results, lang: str) -> str:
         ]
     for policy in data.policies(results):
         npv = data.mean_outcome(results, policy, "npv")
-        cards.append(card(money_k(npv, lang), f"{t('r_npv_of', lang)} {policy_label(policy, lang)}"))
+        cards.append(card(money_k(npv, lang), f"{t('r_npv_of', lang)} {policy_label(results.scenario, policy, lang)}"))
     return "<div class='cards'>" + "".join(cards) + "</div>"
+
+
+def verdict_html(results: Results, theme: Theme, lang: str) -> str:
+    """The headline slide's verdict as the page's lead sentence (nothing for a one-policy run)."""
+    from charts.canvas import make_style
+    from charts.figures import verdict
+
+    pair = data.focus_pair(results)
+    if pair is None:
+        return ""
+    style = make_style(theme, lang, data.policies(results), results.scenario)
+    return f"<p class='verdict'>{esc(verdict(results, style, *pair))}</p>"
+
+
+def drivers_html(results: Results, lang: str) -> str:
+    """The rules that name what drove each paired run, then per pair: runs, mean NPV difference and P(A beats
+    B) of each group (``charts.data.classify``)."""
+    scenario = results.scenario
+    rules = t("r_drivers_rules", lang, h=round(scenario.simulation.hours_per_month),
+              share=percent(data.CUSTOMERS_LEFT_SHARE, lang),
+              n=round(data.CUSTOMERS_LEFT_SHARE * scenario.customers.initial))  # fmt: skip
+    items = "".join(f"<li>{esc(rule)}</li>" for rule in rules.split("|"))
+    body = [f"<p>{esc(t('r_drivers_intro', lang))}</p><ol>{items}</ol>"]
+    for a, b in data.pairs(results):
+        found = data.drivers(results, a, b)
+        if found is None:
+            body.append(f"<p>{esc(t('r_drivers_missing', lang))}</p>")
+            break
+        diff = data.paired_difference(results, a, b, "npv")
+        names = {"a": policy_label(scenario, a, lang), "b": policy_label(scenario, b, lang)}
+        head = "".join(f"<th{' class=num' if i else ''}>{esc(t(k, lang, **names))}</th>" for i, k in enumerate(
+            ("r_driver", "r_runs", "r_npv_diff_col", "r_p_beats_col")))  # fmt: skip
+        rows = []
+        for driver, road, mask in found.present():
+            what = (
+                t(f"driver_{driver}", lang, road=policy_label(scenario, road, lang)) if road else t("driver_none", lang)
+            )
+            cells = [f"{int(mask.sum())} ({percent(mask.mean(), lang)})", money_k(diff[mask].mean(), lang),
+                     percent((diff[mask] > 0).mean(), lang)]  # fmt: skip
+            rows.append(
+                f"<tr><td>{esc(what)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>"
+            )
+        caption = esc(t("r_npv_diff", lang, **names))
+        body.append(f"<p><b>{caption}</b></p><table><tr>{head}</tr>{''.join(rows)}</table>")
+    return "\n".join(body)
+
+
+def share_text(share: float | None, lang: str) -> str:
+    """A share of runs, or n/a when there were too few runs to report one."""
+    return "n/a" if share is None else percent(share, lang)
 
 
 def card(value: str, label: str) -> str:
@@ -173,7 +230,7 @@ def crossover_value(crossover: dict, lang: str) -> str:
 def crossover_label(crossover: dict, names: dict[str, str], lang: str) -> str:
     label = t("r_crossover", lang, **names)
     if crossover["median"] is not None and 0.005 <= crossover["share_never"] < 0.5:
-        label += "; " + t("crossover_never", lang, share=percent(crossover["share_never"], lang))
+        label += "; " + t("crossover_never", lang, k=round(100 * crossover["share_never"]))
     return label
 
 
@@ -182,14 +239,16 @@ def crossover_text(crossover: dict, lang: str) -> str:
         return t("r_never", lang)
     text = t("r_month", lang, m=round(crossover["median"]))
     if crossover["share_never"] >= 0.005:
-        text += " · " + t("crossover_never", lang, share=percent(crossover["share_never"], lang))
+        text += " · " + t("crossover_never", lang, k=round(100 * crossover["share_never"]))
     return text
 
 
 def summary_table(results: Results, lang: str) -> str:
     """Mean [95 % CI] of every headline outcome, one column per policy."""
     names = data.policies(results)
-    head = "".join(f"<th class='num'>{esc(policy_label(p, lang))}</th>" for p in names)
+    head = "".join(
+        f"<th class='num'>{esc(policy_label(results.scenario, p, lang))}<br><code>{esc(p)}</code></th>" for p in names
+    )
     rows = []
     for key in SUMMARY_ROWS:
         if key not in results.summary["policies"][names[0]]:
@@ -202,6 +261,8 @@ def summary_table(results: Results, lang: str) -> str:
 
 
 def stat_text(stat: dict, key: str, lang: str) -> str:
+    if stat["ci95"] is None:  # one replicate
+        return f"{metric_value(key, stat['mean'], lang)} [n/a]"
     lo, hi = stat["ci95"]
     return f"{metric_value(key, stat['mean'], lang)} [{metric_value(key, lo, lang)}; {metric_value(key, hi, lang)}]"
 
@@ -214,11 +275,11 @@ def paired_table(results: Results, lang: str) -> str:
     head = "".join(f"<th{' class=num' if i else ''}>{esc(t(k, lang))}</th>" for i, k in enumerate(keys))
     rows = []
     for pair in results.summary["paired"]:
-        label = f"{policy_label(pair['a'], lang, True)} − {policy_label(pair['b'], lang, True)}"
+        label = f"{policy_label(results.scenario, pair['a'], lang)} − {policy_label(results.scenario, pair['b'], lang)}"
         cells = [
             stat_text(pair["npv_diff"], "npv", lang),
             stat_text(pair["cumulative_profit_diff"], "cumulative_profit", lang),
-            percent(pair["p_a_beats_b"], lang),
+            share_text(pair["p_a_beats_b"], lang),
             crossover_text(pair["crossover_month"], lang),
         ]
         rows.append(f"<tr><td>{esc(label)}</td>" + "".join(f"<td class='num'>{esc(c)}</td>" for c in cells) + "</tr>")
@@ -231,6 +292,8 @@ def charts_html(results: Results, theme: Theme, lang: str) -> str:
 
     blocks = []
     for stem, fig in build_figures(results, theme, lang):
+        if stem == "headline":  # the page opens with the same verdict and numbers as cards
+            continue
         fig.update_layout(width=None, autosize=True)
         div = fig.to_html(
             full_html=False, include_plotlyjs=False, config=plotly_config(stem, theme), div_id=f"chart-{stem}",

@@ -1,6 +1,7 @@
 """Themes (``talk``, ``paper``) and the colour-blind-safe palette with one fixed colour per policy.
 
-The palette is Okabe & Ito (2008), safe for the common colour-vision deficiencies. Each known policy keeps
+The palette is Okabe & Ito (2008), safe for the common colour-vision deficiencies; tests/charts check every
+set of colours drawn together under a simulated deuteranopia (Machado et al. 2009, via colorspacious). Each known policy keeps
 its colour in every chart; unknown policy names take the next free colour in order of appearance, so the
 same comparison always gets the same colours. The ``paper`` theme adds a dash pattern per policy so that
 lines stay apart when printed in grey.
@@ -23,6 +24,7 @@ OKABE_ITO = {
     "black": "#000000",
 }
 GREY = "#7A7A7A"
+STATUS_QUO_GREY = "#555555"  # darker than GREY: apart from attrition's bluish green for deuteranopes too
 BEFORE_FILL = "#DADADA"  # "before the tool" bars: light fill, dark outline (apart from the status quo's grey)
 INK = "#222222"
 
@@ -31,7 +33,16 @@ POLICY_COLOURS = {
     "reinvest": OKABE_ITO["blue"],
     "hybrid": OKABE_ITO["reddish_purple"],
     "attrition": OKABE_ITO["bluish_green"],
-    "status_quo": GREY,
+    "status_quo": STATUS_QUO_GREY,
+}
+# What drove a paired run (charts.data.DRIVERS): colours apart from the roads' blue and vermillion, the runs no
+# rule explains in light grey so that the named groups stand out.
+DRIVER_COLOURS = {
+    "reskilling_failed": OKABE_ITO["orange"],
+    "reskilled_left": OKABE_ITO["reddish_purple"],
+    "work_undone": OKABE_ITO["bluish_green"],
+    "customers_left": OKABE_ITO["sky_blue"],
+    "none": "#C8C8C8",
 }
 FREE_COLOURS = (OKABE_ITO["orange"], OKABE_ITO["sky_blue"], OKABE_ITO["black"], OKABE_ITO["yellow"])
 POLICY_DASHES = {
@@ -57,6 +68,23 @@ def policy_dashes(names: list[str]) -> dict[str, str]:
     """A line dash for every policy (used by the ``paper`` theme)."""
     free = iter(FREE_DASHES * (1 + len(names) // len(FREE_DASHES)))
     return {name: POLICY_DASHES.get(name) or next(free) for name in names}
+
+
+def deuteranopia(colour: str) -> str:
+    """``#RRGGBB`` as a person with deuteranopia sees it (Machado, Oliveira & Fernandes 2009, severity 100)."""
+    from colorspacious import cspace_convert
+
+    rgb = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    simulated = cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": "deuteranomaly", "severity": 100}, "sRGB1")
+    return "#" + "".join(f"{round(255 * min(max(v, 0.0), 1.0)):02X}" for v in simulated)
+
+
+def colour_distance(a: str, b: str) -> float:
+    """Perceptual distance of two ``#RRGGBB`` colours (CAM02-UCS delta E; about 1 is just noticeable)."""
+    from colorspacious import deltaE
+
+    rgb = lambda c: [int(c[i : i + 2], 16) / 255 for i in (1, 3, 5)]  # noqa: E731
+    return float(deltaE(rgb(a), rgb(b), input_space="sRGB1"))
 
 
 def rgba(colour: str, alpha: float) -> str:
@@ -90,7 +118,9 @@ class Theme:
         """Lines of ``text`` (split at ``<br>``, then wrapped to the plot width at font ``size``; ``em`` is the
         mean character width in ems: about 0.45 for sentence text, 0.52 with many digits and capitals)."""
         width = max(20, int((self.width - self.margin["l"] - self.margin["r"]) / (em * size)))
-        return [line for part in text.split("<br>") for line in (textwrap.wrap(part, width) or [""])]
+        return [
+            line for part in text.split("<br>") for line in (textwrap.wrap(part, width, break_on_hyphens=False) or [""])
+        ]
 
     def header_px(self, title: str, subtitle: str) -> float:
         """Height of the title block (title and subtitle lines with their gaps), in layout pixels."""
@@ -116,20 +146,23 @@ class Theme:
         from charts.i18n import separators
 
         margin = {k: v for k, v in self.margin.items() if k in ("l", "r", "b")}
-        margin["t"] = int(self.header_px(title, subtitle) + extra_top)
+        title_lines = self.wrap(title, self.title_size, TITLE_EM)
+        margin["t"] = int(self.header_px(title, subtitle) + extra_top + 0.3 * self.title_size * (len(title_lines) - 1))
+        # plotly anchors a multi-line title's top at its first baseline: push it down by the extra lines
+        pad = self.margin["pad_t"] + (len(title_lines) - 1) * self.title_size
         return {
             "width": self.width,
             "height": self.height,
             "font": {"family": FONT_FAMILY, "size": self.text_size, "color": INK},
             "title": {
-                "text": "<br>".join(self.wrap(title, self.title_size, TITLE_EM)),
+                "text": "<br>".join(title_lines),
                 "x": 0.0,
                 "xref": "paper",
                 "xanchor": "left",
                 "y": 1.0,
                 "yref": "container",
                 "yanchor": "top",
-                "pad": {"t": self.margin["pad_t"]},
+                "pad": {"t": pad},
                 "font": {"size": self.title_size, "color": INK},
                 "subtitle": {
                     "text": "<br>".join(self.wrap(subtitle, self.subtitle_size)),
@@ -173,7 +206,7 @@ THEMES = {
         text_size=24,
         tick_size=22,
         line_width=5.0,
-        band_alpha=(0.28, 0.12),
+        band_alpha=(0.10, 0.10),
         dashes=False,
         min_font=18,
         margin={"l": 110, "r": 80, "b": 100, "pad_t": 36},
@@ -188,7 +221,7 @@ THEMES = {
         text_size=13,
         tick_size=12,
         line_width=2.2,
-        band_alpha=(0.25, 0.10),
+        band_alpha=(0.08, 0.08),
         dashes=True,
         min_font=9,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 14},
@@ -203,7 +236,7 @@ THEMES = {
         text_size=15,
         tick_size=13,
         line_width=2.6,
-        band_alpha=(0.28, 0.12),
+        band_alpha=(0.10, 0.10),
         dashes=False,
         min_font=11,
         margin={"l": 70, "r": 40, "b": 60, "pad_t": 16},

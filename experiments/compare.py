@@ -10,19 +10,30 @@ import numpy as np
 from scipy import stats
 
 from experiments.replicates import run_replicates
+from model.labels import policy_labels
 from model.outcomes import OUTCOMES
 from model.outcomes import outcomes as outcomes_of
 from model.scenario import Scenario
 
+MIN_REPLICATES_FOR_P = 10  # below this a share of replicates is too coarse to report as a probability
 
-def mean_ci(values: np.ndarray) -> dict[str, float | list[float]]:
-    """Mean with a Student-t 95 % confidence interval (a zero-width interval for a constant or one value)."""
+
+def mean_ci(values: np.ndarray) -> dict[str, float | list[float] | None]:
+    """Mean with a Student-t 95 % confidence interval; no interval (None) from a single value, a zero-width one
+    for a constant."""
     values = np.asarray(values, dtype=float)
     mean = float(values.mean())
     n = len(values)
-    sd = float(values.std(ddof=1)) if n > 1 else 0.0
-    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if n > 1 and sd > 0 else 0.0
+    if n < 2:
+        return {"mean": mean, "ci95": None}
+    sd = float(values.std(ddof=1))
+    half = float(stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n)) if sd > 0 else 0.0
     return {"mean": mean, "ci95": [mean - half, mean + half]}
+
+
+def share_beating(diff: np.ndarray) -> float | None:
+    """P(A beats B): the share of paired replicates where A's NPV is higher; None with too few replicates."""
+    return float((diff > 0).mean()) if len(diff) >= MIN_REPLICATES_FOR_P else None
 
 
 def crossover_months(cumulative_a: np.ndarray, cumulative_b: np.ndarray) -> np.ndarray:
@@ -47,7 +58,7 @@ def paired(
         "b": b,
         "npv_diff": mean_ci(diff),
         "cumulative_profit_diff": mean_ci(outcomes[a]["cumulative_profit"] - outcomes[b]["cumulative_profit"]),
-        "p_a_beats_b": float((diff > 0).mean()),
+        "p_a_beats_b": share_beating(diff),
         "crossover_month": {
             "median": float(np.median(crossed)) if len(crossed) else None,
             "ci50": [float(q) for q in np.percentile(crossed, [25, 75])] if len(crossed) else None,
@@ -62,16 +73,29 @@ def summarize(
     root_seed: int,
     outcomes: dict[str, dict[str, np.ndarray]],
     monthly: dict[str, dict[str, np.ndarray]],
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> dict:
-    """The comparison as one JSON-ready object (the shape documented in the README under ``--json``)."""
+    """The comparison as one JSON-ready object (the shape documented in the README under ``--json``).
+
+    Args:
+        labels: display label of each policy by language (``model.labels.policy_labels``), written as
+            ``label`` beside each policy id; default: the label of the kind named like the policy.
+    """
     names = list(outcomes)
+    labels = labels or {name: policy_labels(None, name) for name in names}
+    pairs = [paired(a, names[0], outcomes, monthly) for a in names[1:]]
     return {
         "scenario": scenario_name,
         "replicates": int(len(outcomes[names[0]]["npv"])),
         "years": years,
         "seed": root_seed,
-        "policies": {name: {metric: mean_ci(outcomes[name][metric]) for metric in OUTCOMES} for name in names},
-        "paired": [paired(a, names[0], outcomes, monthly) for a in names[1:]],
+        "policies": {
+            name: {"label": labels[name], **{metric: mean_ci(outcomes[name][metric]) for metric in OUTCOMES}}
+            for name in names
+        },
+        "paired": [
+            {"a": p["a"], "a_label": labels[p["a"]], "b": p["b"], "b_label": labels[p["b"]], **p} for p in pairs
+        ],
     }
 
 
@@ -81,5 +105,6 @@ def run_comparison(
     """Simulate ``policies`` on common random numbers; returns (monthly, outcomes, summary)."""
     monthly = run_replicates(scenario, policies, replicates, root_seed, jobs=jobs, on_block=on_block)
     outcomes = {name: outcomes_of(monthly[name], scenario.headcount) for name in policies}
-    summary = summarize(scenario.meta.name, scenario.levers.years, root_seed, outcomes, monthly)
+    labels = {name: policy_labels(scenario, name) for name in policies}
+    summary = summarize(scenario.meta.name, scenario.levers.years, root_seed, outcomes, monthly, labels)
     return monthly, outcomes, summary

@@ -1,6 +1,11 @@
-"""Plain-text tables of a comparison, for the terminal."""
+"""Plain-text tables of a comparison, for the terminal, and what to do next with its results."""
 
 from __future__ import annotations
+
+import os
+import shlex
+import sys
+from pathlib import Path
 
 ROWS = (
     ("npv", "NPV", "eur"),
@@ -24,14 +29,31 @@ def fmt(x: float, kind: str) -> str:
 
 
 def cell(stat: dict, kind: str) -> str:
+    if stat["ci95"] is None:  # one replicate: no interval
+        return f"{fmt(stat['mean'], kind)} [n/a]"
     lo, hi = stat["ci95"]
     return f"{fmt(stat['mean'], kind)} [{fmt(lo, kind)}, {fmt(hi, kind)}]"
 
 
+def label(summary: dict, policy: str) -> str:
+    """The English label the charts use (the id for a summary written before labels existed)."""
+    return summary["policies"][policy].get("label", {}).get("en", policy)
+
+
+def name(summary: dict, policy: str) -> str:
+    """``Strategic road (reinvest)``: the label with the id a researcher types."""
+    text = label(summary, policy)
+    return text if text == policy else f"{text} ({policy})"
+
+
+def probability(p: float | None) -> str:
+    return "n/a (too few replicates)" if p is None else f"{100 * p:.0f} %"
+
+
 def format_summary(summary: dict) -> str:
     policies = list(summary["policies"])
-    header = ["", *policies]
-    rows = [[label, *(cell(summary["policies"][p][key], kind) for p in policies)] for key, label, kind in ROWS]
+    header = ["", *(name(summary, p) for p in policies)]
+    rows = [[text, *(cell(summary["policies"][p][key], kind) for p in policies)] for key, text, kind in ROWS]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [
@@ -44,11 +66,12 @@ def format_summary(summary: dict) -> str:
     for pair in summary["paired"]:
         cross = pair["crossover_month"]
         when = "never" if cross["median"] is None else f"month {cross['median']:.0f}"
+        a, b = label(summary, pair["a"]), label(summary, pair["b"])
         out += [
             "",
-            f"{pair['a']} vs {pair['b']} (paired, common random numbers):",
+            f"{name(summary, pair['a'])} vs {name(summary, pair['b'])} (paired, common random numbers):",
             f"  NPV difference      {cell(pair['npv_diff'], 'eur')}",
-            f"  P({pair['a']} beats {pair['b']})  {100 * pair['p_a_beats_b']:.0f} %",
+            f"  P({a} beats {b})  {probability(pair['p_a_beats_b'])}",
             f"  crossover           {when} (median where it happens; never in {100 * cross['share_never']:.0f} % of replicates)",
         ]
     return "\n".join(out)
@@ -120,3 +143,26 @@ def format_boxes(boxes: list[dict]) -> str:
         f"{box['runs']} runs)"
         for box in boxes
     )
+
+
+def shown(path: str | Path) -> str:
+    """A path as a user types it: relative to the current directory when under it."""
+    path = Path(os.path.abspath(path))  # not resolve(): .venv/bin/python is a link the user typed
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def next_steps(out_dir: Path, report: Path | None) -> str:
+    """Where the results and the report are, and the exact commands that turn them into slides."""
+    run = Path(__file__).resolve().parent.parent / "run.py"
+    charts = shlex.join([shown(sys.executable), shown(run), "charts", shown(out_dir)])
+    lines = [f"results: {shown(out_dir)}"]
+    if report is not None:
+        lines.append(f"report:  {shown(report)} (open in a browser; works offline)")
+    lines += [
+        f"slides:  {charts} --format png --theme talk",
+        f"         (1920x1080 PNGs into {shown(out_dir / 'charts')}; add --deck for one 16:9 PDF, --lang fr for French)",
+    ]
+    return "\n".join(lines)

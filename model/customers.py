@@ -1,8 +1,10 @@
 """Customers and the value of work: demand per task, service quality, continuity, churn, acquisition, revenue.
 
-Back-office work is required: its demand follows the customer base and shrinks with automation; what is not
-done costs errors and raises churn. Other work has diminishing returns: output = D (1 - exp(-E / D)) for
-effective hours E and demand D, so the first hours of new work are worth the most.
+Back-office and billable work are required: their demand follows the customer base and shrinks with
+automation. Back-office work not done costs errors and raises churn; billable work not delivered (consulting,
+field service) loses the revenue customers pay for it and raises churn. Other work has diminishing returns:
+output = D (1 - exp(-E / D)) for effective hours E and demand D, so the first hours of new work are worth the
+most.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from model.compiled import compiled
 from model.scenario import CHANNELS, Customers
 from model.state import FirmState
 
-BACK_OFFICE, CUSTOMER_CARE, SALES, ANALYSIS, PROJECTS, DIRECT = (CHANNELS.index(c) for c in CHANNELS)
+BACK_OFFICE, BILLABLE, CUSTOMER_CARE, SALES, ANALYSIS, PROJECTS, DIRECT = (CHANNELS.index(c) for c in CHANNELS)
 
 
 @dataclass
 class ServiceReport:
     """What the work of a month achieved, per replicate (kept for outputs)."""
 
-    uncovered_share: np.ndarray  # share of required back-office hours not done
+    uncovered_share: np.ndarray  # share of required hours (back office and billable) not done
+    undelivered_share: np.ndarray  # share of billable hours not delivered
     quality: np.ndarray  # customer-care output relative to the initial month
     churn: np.ndarray  # monthly churn probability
 
@@ -42,9 +45,10 @@ def init_customers(firm: FirmState, initial_hours: np.ndarray) -> None:
     firm.project_progress = np.zeros(r)
     firm.contact_loss = np.full(r, steady_contact_loss(firm))
     firm.shortfall = np.zeros((r, firm.tasks.size))
-    back_office = firm.tasks.in_channel("back_office")
+    firm.required_gap = np.zeros((r, firm.tasks.size))  # demand - hours done on required tasks, last month
+    firm.contracted = np.zeros((r, firm.tasks.size))  # effective hours bought a month on required tasks
     required = initial_hours * (1.0 - c.staffing_slack)  # the initial staff can do a little more than required
-    firm.back_office_hours_per_customer = np.where(back_office, required, 0.0) / c.initial
+    firm.required_hours_per_customer = np.where(firm.tasks.required, required, 0.0) / c.initial
     output = task_output(firm, initial_hours)
     firm.care_reference = output[:, firm.tasks.in_channel("customer_care")].sum(1)
     sales = output[:, firm.tasks.in_channel("sales")].sum(1)
@@ -65,16 +69,16 @@ def steady_contact_loss(firm: FirmState) -> float:
 
 
 def demand(firm: FirmState) -> np.ndarray:
-    """(R, K) hours a month before returns diminish; back-office demand is required work."""
+    """(R, K) hours a month before returns diminish; back-office and billable demand is required work."""
     t = firm.tasks
     return _demand(
-        firm.customers, firm.back_office_hours_per_customer, firm.schedule.automated[firm.month + 1],
+        firm.customers, firm.required_hours_per_customer, firm.schedule.automated[firm.month + 1],
         t.demand_per_customer, t.demand_fixed, t.demand_scale, t.channel,
     )  # fmt: skip
 
 
 def task_output(firm: FirmState, hours: np.ndarray) -> np.ndarray:
-    """(R, K) output in effective hours with diminishing returns; back office returns demand met."""
+    """(R, K) output in effective hours with diminishing returns; required work returns demand met."""
     return _task_output(hours, demand(firm), firm.tasks.channel)
 
 
@@ -85,12 +89,12 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     t = firm.tasks
     flows = _serve(
         hours, firm.customers, firm.cohort, firm.contact_loss, firm.project_progress, firm.shortfall,
-        firm.back_office_hours_per_customer, firm.care_reference, firm.acquisition_base,
+        firm.required_gap, firm.required_hours_per_customer, firm.care_reference, firm.acquisition_base,
         firm.schedule.automated[firm.month + 1], t.demand_per_customer, t.demand_fixed, t.demand_scale, t.channel,
         t.value_per_hour, firm.drawn("customers"), firm.drawn("project"),
         firm.cached("customers", lambda: CustomerParams.of(c)), firm.scenario.levers.customer_sensitivity_scale,
     )  # fmt: skip
-    revenue, analysis_margin, direct_value, project_gains, errors, uncovered, quality, churn = flows
+    revenue, analysis_margin, direct_value, project_gains, errors, uncovered, quality, churn, undelivered = flows
     ledger = firm.ledger
     ledger.spend("errors", errors)
     ledger.earn("customer_revenue", revenue)
@@ -99,7 +103,7 @@ def serve(firm: FirmState, hours: np.ndarray) -> ServiceReport:
     ledger.earn("analysis_margin", analysis_margin)
     ledger.earn("direct_value", direct_value)
     ledger.earn("project_gains", project_gains)
-    return ServiceReport(uncovered_share=uncovered, quality=quality, churn=churn)
+    return ServiceReport(uncovered_share=uncovered, undelivered_share=undelivered, quality=quality, churn=churn)
 
 
 class CustomerParams(NamedTuple):
@@ -113,6 +117,7 @@ class CustomerParams(NamedTuple):
     contact_loss_churn: float
     contact_memory_decay: float  # monthly factor: 0.5 ** (1 / contact_memory_half_life_months)
     backlog_churn: float
+    billable_revenue_share: float
     analysis_margin_max: float
     project_hours: float
     project_success_probability: float
@@ -127,12 +132,12 @@ class CustomerParams(NamedTuple):
 
 
 @compiled
-def _demand(customers, back_office_per_customer, automated, per_customer, fixed, scale, channel):
-    out = np.empty(back_office_per_customer.shape)
+def _demand(customers, required_per_customer, automated, per_customer, fixed, scale, channel):
+    out = np.empty(required_per_customer.shape)
     for r in range(out.shape[0]):
         for k in range(out.shape[1]):
-            if channel[k] == BACK_OFFICE:
-                out[r, k] = back_office_per_customer[r, k] * customers[r] * (1.0 - automated[k])
+            if channel[k] <= BILLABLE:  # required work: back office and billable
+                out[r, k] = required_per_customer[r, k] * customers[r] * (1.0 - automated[k])
             else:
                 out[r, k] = (per_customer[k] * customers[r] + fixed[k]) * scale[k]
     return out
@@ -140,11 +145,11 @@ def _demand(customers, back_office_per_customer, automated, per_customer, fixed,
 
 @compiled
 def _task_output(hours, demand, channel):
-    """D (1 - exp(-E / D)) for effective hours E and demand D; back office: min(E, D)."""
+    """D (1 - exp(-E / D)) for effective hours E and demand D; required work: min(E, D)."""
     out = np.zeros(hours.shape)
     for r in range(out.shape[0]):
         for k in range(out.shape[1]):
-            if channel[k] == BACK_OFFICE:
+            if channel[k] <= BILLABLE:
                 out[r, k] = min(hours[r, k], demand[r, k])
             elif demand[r, k] > 0:
                 out[r, k] = demand[r, k] * -np.expm1(-hours[r, k] / demand[r, k])
@@ -153,28 +158,34 @@ def _task_output(hours, demand, channel):
 
 @compiled
 def _serve(
-    hours, customers, cohort, contact_loss, project_progress, shortfall, back_office_per_customer, care_reference,
-    acquisition_base, automated, per_customer, fixed, scale, channel, value_per_hour, z, project_draw, c,
-    sensitivity,
+    hours, customers, cohort, contact_loss, project_progress, shortfall, gap, required_per_customer,
+    care_reference, acquisition_base, automated, per_customer, fixed, scale, channel, value_per_hour, z,
+    project_draw, c, sensitivity,
 ):  # fmt: skip
-    """One month of customers for every replicate: updates the base, cohort, contact loss, project progress and
-    how short of hands each required task is (``shortfall``, (R, K)) in place; returns the month's flows,
-    (8, R): customer revenue, analysis margin, direct value, project gains, error costs, uncovered share,
-    service quality, churn."""
+    """One month of customers for every replicate: updates the base, cohort, contact loss, project progress, how
+    short of hands each required task is (``shortfall``, (R, K)) and its gap (demand - hours, ``gap``) in place;
+    returns the month's flows, (9, R): customer revenue, analysis margin, direct value, project gains, error
+    costs, uncovered share, service quality, churn, undelivered share."""
     n_rows, n_tasks = hours.shape
-    required = _demand(customers, back_office_per_customer, automated, per_customer, fixed, scale, channel)
+    required = _demand(customers, required_per_customer, automated, per_customer, fixed, scale, channel)
     output = _task_output(hours, required, channel)
-    flows = np.zeros((8, n_rows))
+    flows = np.zeros((9, n_rows))
     for r in range(n_rows):
-        needed = missing = care = sales = analysis = nominal = projects = direct = 0.0
+        needed = missing = billed = unbilled = care = sales = analysis = nominal = projects = direct = 0.0
         for k in range(n_tasks):
-            if channel[k] == BACK_OFFICE:
+            if channel[k] <= BILLABLE:
+                undone = max(required[r, k] - hours[r, k], 0.0)
                 needed += required[r, k]
-                missing += max(required[r, k] - hours[r, k], 0.0)
+                missing += undone
+                if channel[k] == BILLABLE:
+                    billed += required[r, k]
+                    unbilled += undone
+                gap[r, k] = required[r, k] - hours[r, k]
                 # how short of hands a required task is: needed / done - 1, at most 1 (nobody on it: fully short)
                 ratio = required[r, k] / hours[r, k] if hours[r, k] > 0 else (2.0 if required[r, k] > 0 else 1.0)
                 shortfall[r, k] = min(max(ratio - 1.0, 0.0), 1.0)
             else:
+                gap[r, k] = 0.0
                 shortfall[r, k] = 0.0
                 care += output[r, k] * (channel[k] == CUSTOMER_CARE)
                 sales += output[r, k] * (channel[k] == SALES)
@@ -184,6 +195,7 @@ def _serve(
                     analysis += output[r, k]
                     nominal += per_customer[k] * customers[r] + fixed[k]
         uncovered = missing / needed if needed > 0 else 0.0
+        undelivered = unbilled / billed if billed > 0 else 0.0
         quality = care / care_reference[r] if care_reference[r] > 0 else 1.0
         churn = min(
             c.base_churn_per_month
@@ -192,7 +204,7 @@ def _serve(
             * (1.0 + c.backlog_churn * sensitivity * uncovered),
             1.0,
         )
-        revenue = customers[r] * c.revenue_eur_per_customer_month
+        revenue = customers[r] * c.revenue_eur_per_customer_month * (1.0 - c.billable_revenue_share * undelivered)
         insight = min(analysis / nominal, 1.0) if nominal > 0 else 0.0  # the uplift is capped at analysis_margin_max
         # project work accumulates; a finished project succeeds with a probability and pays a one-off gain
         project_progress[r] += projects
@@ -206,11 +218,12 @@ def _serve(
             direct,
             gains,
         )
-        flows[4, r], flows[5, r], flows[6, r], flows[7, r] = (
-            missing * c.error_cost_eur_per_hour,
+        flows[4, r], flows[5, r], flows[6, r], flows[7, r], flows[8, r] = (
+            (missing - unbilled) * c.error_cost_eur_per_hour,
             uncovered,
             quality,
             churn,
+            undelivered,
         )
         # churn and acquisition with Gaussian noise of binomial and Poisson size (fixed draws keep CRN)
         n = customers[r]

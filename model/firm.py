@@ -37,20 +37,30 @@ HOURS_METRICS = tuple(f"hours_{c}" for c in (*CATEGORIES, "idle"))
 MONTHLY_METRICS = (
     "headcount", "initial_staff", "in_training", "hires", "quits", "layoffs", "engagement", "routine_share",
     "idle_share", "skill_index", "customers", "churn", "customer_retention", "service_quality",
-    "uncovered_share", "contact_loss", *HOURS_METRICS, *REVENUE_CHANNELS, *COST_CATEGORIES,
+    "uncovered_share", "undelivered_share", "contracted_hours", "undone_required_hours", "contact_loss",
+    "reskilled_staff", "reskilling_failed_staff", *HOURS_METRICS, *REVENUE_CHANNELS, *COST_CATEGORIES,
     "revenue", "costs", "profit", "cumulative_profit", "cash", "discounted_profit", "npv_to_date",
 )  # fmt: skip
 
 
 def build_firm(scenario: Scenario, policies: list[Policy], draws: Draws) -> FirmState:
     """The firm at month 0 with the customer references set from the initial staff: one block of replicates
-    per policy, all on the same random numbers (``draws``, from ``draws_for``)."""
+    per policy, all on the same random numbers (``draws``, from ``draws_for``); each policy is prepared on its
+    own rows (``policy_rows``)."""
     firm = FirmState(scenario, draws, target_tasks(scenario), copies=len(policies))
-    firm.initial_task_hours = effective_hours(firm, weight=equilibrium_presence(firm)) / firm.schedule.augmentation[0]
+    firm.initial_task_hours = effective_hours(firm, weight=equilibrium_presence(firm), with_tool=False)
     init_customers(firm, firm.initial_task_hours)
-    for policy in policies:
-        policy.prepare(firm)
+    for policy, rows in policy_rows(firm, policies):
+        policy.prepare(rows)
     return firm
+
+
+def policy_rows(firm: FirmState, policies: list[Policy]) -> list[tuple[Policy, FirmState]]:
+    """Each policy with the rows of the firm it runs on: a view of its block, or the firm itself when alone."""
+    if len(policies) == 1:
+        return [(policies[0], firm)]
+    n = firm.n_replicates // len(policies)
+    return [(policy, firm.rows(slice(i * n, (i + 1) * n))) for i, policy in enumerate(policies)]
 
 
 def equilibrium_presence(firm: FirmState) -> np.ndarray:
@@ -75,30 +85,41 @@ def roll_out_tool(firm: FirmState) -> None:
 
 def tool_hours(firm: FirmState) -> np.ndarray:
     """(R, K) effective hours the tool itself delivers: on tasks whose output has value beyond required work,
-    the share it took over keeps producing (on back-office tasks the required work shrinks instead)."""
-    automated = firm.schedule.automated[firm.month + 1] * ~firm.tasks.in_channel("back_office")
+    the share it took over keeps producing (on required tasks the required work shrinks instead)."""
+    automated = firm.schedule.automated[firm.month + 1] * ~firm.tasks.required
     return firm.initial_task_hours * automated
 
 
 def pay(firm: FirmState) -> None:
-    """Payroll with employer contributions (the notice period shown apart); timers run down."""
+    """Payroll with employer contributions on each contract's size (the notice period shown apart), and the
+    hours bought from contractors; timers run down."""
     payroll, notice_pay = _pay(
-        firm.status, firm.timer, firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
+        firm.status, firm.timer, firm.fte, firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"])
     )
     firm.ledger.spend("payroll", payroll)
     firm.ledger.spend("notice_pay", notice_pay)
+    firm.ledger.spend("contractors", firm.contracted @ firm.cached("contract_price", lambda: contract_price(firm)))
+
+
+def contract_price(firm: FirmState) -> np.ndarray:
+    """(K,) EUR per effective hour bought from a temp agency or an outsourcer: ``contractor_price_multiple`` times
+    the loaded hourly wage of the staff who did the task at the start (hours-weighted)."""
+    loaded = firm.salary_month * (1.0 + firm.rules["employer_contribution_rate"]) / firm.hours_per_month
+    staffing = firm.role_hours[firm.role]  # (N, K)
+    wage = np.divide(loaded @ staffing, staffing.sum(0), out=np.zeros(firm.tasks.size), where=staffing.sum(0) > 0)
+    return firm.scenario.labour_market.contractor_price_multiple * wage
 
 
 @compiled
-def _pay(status, timer, loaded_salary):
+def _pay(status, timer, fte, loaded_salary):
     payroll = np.zeros(status.shape[0])
     notice_pay = np.zeros(status.shape[0])
     for r in range(status.shape[0]):
         for i in range(status.shape[1]):
             if status[r, i] == NOTICE:
-                notice_pay[r] += loaded_salary[i]
+                notice_pay[r] += loaded_salary[i] * fte[r, i]
             elif status[r, i] != VACANT:
-                payroll[r] += loaded_salary[i]
+                payroll[r] += loaded_salary[i] * fte[r, i]
             if status[r, i] >= TRAINING:  # training, redeployment and notice last a number of months
                 timer[r, i] -= 1.0
     return payroll, notice_pay
@@ -110,7 +131,7 @@ def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceR
     roll_out_tool(firm)
     for policy, block in policies:
         manage(firm.rows(block) if len(policies) > 1 else firm, policy)
-    report = serve(firm, effective_hours(firm) + tool_hours(firm))
+    report = serve(firm, effective_hours(firm) + tool_hours(firm) + firm.contracted)
     learn(firm)
     update_engagement(firm)
     pay(firm)  # everyone on the books this month, before anyone leaves or arrives
@@ -123,8 +144,9 @@ def run_month(firm: FirmState, policies: list[tuple[Policy, slice]]) -> ServiceR
 PEOPLE_METRICS = ("headcount", "initial_staff", "in_training", "engagement", "skill_index", "hours_idle",
                   *(f"hours_{c}" for c in CATEGORIES))  # fmt: skip
 EVENT_METRICS = ("hires", "quits", "layoffs")
-STATE_METRICS = ("customers", "contact_loss", "cash")
-REPORT_METRICS = ("churn", "service_quality", "uncovered_share")
+STATE_METRICS = ("customers", "contact_loss", "cash", "contracted_hours", "undone_required_hours", "reskilled_staff",
+                 "reskilling_failed_staff")  # fmt: skip
+REPORT_METRICS = ("churn", "service_quality", "uncovered_share", "undelivered_share")
 
 
 class Recorder:
@@ -166,8 +188,12 @@ class Recorder:
         )  # fmt: skip
         month[self.rows["books"]] = firm.ledger.book
         month[self.rows["events"]] = firm.event_counts[self.events]
-        month[self.rows["state"]] = firm.customers, firm.contact_loss, firm.ledger.cash
-        month[self.rows["report"]] = report.churn, report.quality, report.uncovered_share
+        month[self.rows["state"]] = (
+            firm.customers, firm.contact_loss, firm.ledger.cash, firm.contracted.sum(1),
+            np.maximum(firm.required_gap, 0.0).sum(1), (firm.reskilled & firm.occupied).sum(1),
+            (firm.failed & firm.occupied).sum(1),
+        )  # fmt: skip
+        month[self.rows["report"]] = report.churn, report.quality, report.uncovered_share, report.undelivered_share
         self.by_month["customer_retention"][firm.month] = firm.cohort / self.initial_customers
         self.by_month["profit"][firm.month] = profit
 

@@ -17,6 +17,7 @@ def fill_vacancies(firm: FirmState) -> None:
     hires, cost = _fill_vacancies(
         firm.vacancy, firm.drawn("hire"), firm.drawn("hire_aptitude"), 1.0 / market.time_to_fill_months,
         firm.status, firm.tenure, firm.aptitude, firm.engagement_base, firm.engagement, firm.engagement_effective,
+        firm.engagement_at_work,
         firm.skill, firm.hours, firm.role_hours[firm.role] > 0, firm.role_skill,
         firm.scenario.learning.skill_after_training, firm.learning, firm.reskilled, firm.failed,
         firm.person, firm.next_person, firm.salary_month * 12.0 * market.hiring_cost_share,
@@ -29,7 +30,7 @@ def fill_vacancies(firm: FirmState) -> None:
 @compiled
 def _fill_vacancies(
     vacancy, draw, aptitude_draw, fill_probability, status, tenure, aptitude, engagement_base, engagement,
-    effective, skill, hours, role_tasks, role_skill, skill_after_training, learning, reskilled, failed,
+    effective, at_work, skill, hours, role_tasks, role_skill, skill_after_training, learning, reskilled, failed,
     person, next_person, hiring_cost, initial_engagement,
 ):  # fmt: skip
     """Fill vacancies in place; returns (hires, hiring cost) per replicate. New people get the replicate's next
@@ -45,7 +46,7 @@ def _fill_vacancies(
             vacancy[r, i] = False
             tenure[r, i] = 0.0
             aptitude[r, i] = aptitude_draw[r, i]
-            engagement_base[r, i] = engagement[r, i] = effective[r, i] = initial_engagement
+            engagement_base[r, i] = engagement[r, i] = effective[r, i] = at_work[r, i] = initial_engagement
             for k in range(n_tasks):
                 if role_tasks[i, k]:
                     skill[r, i, k] = role_skill[i]

@@ -13,7 +13,10 @@ HEADLINE = (
     "npv", "cumulative_profit", "employee_retention", "annual_quit_rate", "customer_retention",
     "value_created", "total_cost", "final_headcount", "layoffs",
 )  # fmt: skip
-DETAIL = ("hires", "quits", "final_customers", "mean_engagement", "final_routine_share", "mean_uncovered_share")
+DETAIL = (
+    "hires", "quits", "final_customers", "mean_engagement", "final_routine_share", "mean_uncovered_share",
+    "mean_undelivered_share", "undone_required_hours", "peak_reskilled_staff", "peak_reskilling_failed_staff",
+)  # fmt: skip
 CHANNEL_TOTALS = tuple(f"total_{name}" for name in (*REVENUE_CHANNELS, *COST_CATEGORIES))
 OUTCOMES = HEADLINE + DETAIL + CHANNEL_TOTALS
 
@@ -38,6 +41,10 @@ def outcomes(monthly: dict[str, np.ndarray], initial_headcount: int) -> dict[str
         "mean_engagement": monthly["engagement"].mean(1),
         "final_routine_share": monthly["routine_share"][:, -1],
         "mean_uncovered_share": monthly["uncovered_share"].mean(1),
+        "mean_undelivered_share": monthly["undelivered_share"].mean(1),
+        "undone_required_hours": monthly["undone_required_hours"].sum(1),
+        "peak_reskilled_staff": monthly["reskilled_staff"].max(1),
+        "peak_reskilling_failed_staff": monthly["reskilling_failed_staff"].max(1),
     }
     result.update({f"total_{name}": monthly[name].sum(1) for name in (*REVENUE_CHANNELS, *COST_CATEGORIES)})
     return result

@@ -1,8 +1,9 @@
 """The manager and the policy registry: what to do with the hours a tool frees.
 
 A policy is a class with a pydantic ``Params`` model and a ``decide`` method that acts on the firm's arrays
-through the actions of ``FirmState`` (select, lay_off, start_training, move_idle, close_posts). Register your
-own with ``@register_policy("name")``; a scenario then names it as ``kind = "name"`` with its parameters.
+through the functions of ``model.actions`` (select, lay_off, reduce_hours, start_training, move_idle,
+close_posts, buy_required_work, send_back_to_required). Register your own with ``@register_policy("name")``; a
+scenario then names it as ``kind = "name"`` with its parameters. A policy sees only its own rows of the firm.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import mesa
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from model.accounting import severance_eur
+from model import actions
+from model.customers import demand
 from model.scenario import Scenario, ScenarioError
 from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState, pick
+from model.workforce import effective_hours
 
 POLICIES: dict[str, type[Policy]] = {}
 
@@ -36,11 +39,22 @@ class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class ManagerParams(NoParams):
+    """What every manager who decides anything does about required work left undone: after it has stayed above
+    ``undone_tolerance`` of the required hours for ``fix_undone_after_months`` months in a row, buy the hours
+    (temp agency, outsourcer) or, where a policy can, move people back to it (``None``: never act)."""
+
+    fix_undone_after_months: Annotated[int, Field(ge=1, le=24)] | None = 2
+    undone_tolerance: Annotated[float, Field(ge=0.0, le=0.5)] = 0.02
+
+
 class Policy:
-    """Base class: a named policy with validated parameters. Subclasses override ``decide``."""
+    """Base class: a named policy with validated parameters (a subclass of ``ManagerParams``). Subclasses
+    override ``decide``; every policy also watches required work (``fix_undone_work``)."""
 
     kind: ClassVar[str] = ""
-    Params: ClassVar[type[BaseModel]] = NoParams
+    Params: ClassVar[type[BaseModel]] = ManagerParams
+    undone_streak: np.ndarray | int = 0  # months in a row with required work undone beyond the tolerance
 
     def __init__(self, name: str, params: BaseModel | None = None):
         self.name = name
@@ -59,24 +73,55 @@ class Policy:
     def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
         """React to trainings that ended this month."""
 
+    def send_back_from(self) -> np.ndarray | None:
+        """(K,) tasks whose people can be moved back to undone required work, or None (buy it instead)."""
+        return None
+
+    def fix_undone_work(self, firm: FirmState) -> None:
+        """After ``fix_undone_after_months`` months in a row with more than ``undone_tolerance`` of the required
+        hours undone, move people back to it (where ``send_back_from`` allows; they return to their new work
+        once the task has hands to spare again) or buy the hours; once buying, the hours bought follow the gap
+        month by month."""
+        p = self.params
+        if p.fix_undone_after_months is None:
+            return
+        source = self.send_back_from()
+        if source is not None:
+            actions.return_lent_hours(firm)
+        undone = np.maximum(firm.required_gap, 0.0).sum(1)
+        required = np.maximum(demand(firm)[:, firm.tasks.required].sum(1), 1e-12)
+        self.undone_streak = np.where(undone > p.undone_tolerance * required, self.undone_streak + 1, 0)
+        acting = self.undone_streak >= p.fix_undone_after_months
+        if source is not None and acting.any():
+            acting &= ~actions.send_back_to_required(firm, acting, source)
+        actions.buy_required_work(firm, acting | (firm.contracted.sum(1) > 0))
+
 
 @register_policy("status_quo")
 class StatusQuo(Policy):
-    """Nobody decides anything: freed hours stay idle (the reference the brief calls 'idle time')."""
+    """Nobody decides anything about the tool: freed hours stay idle (the reference the brief calls 'idle
+    time'); required work left undone (e.g. while a post is vacant) is bought as by every manager."""
 
 
-class CuttingParams(NoParams):
+class CuttingParams(ManagerParams):
     targeting: Literal["most_freed", "lowest_performer", "last_in_first_out"] = "most_freed"
     min_fte_to_cut: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
     fairness: Annotated[float, Field(ge=0.0, le=1.0)] = 0.0
+    adoption_before_cut: Annotated[float, Field(ge=0.0, le=1.0)] = 0.9
+    cut: Literal["whole_posts", "reduced_hours"] = "whole_posts"
+    min_reduction_fte: Annotated[float, Field(gt=0.0, le=1.0)] = 0.1
+    exit_route: Literal["dismissal", "mutual_agreement"] = "dismissal"
+    mutual_agreement_premium_months: Annotated[float, Field(ge=0.0, le=24.0)] = 1.0
 
 
-class ReinvestParams(NoParams):
+class ReinvestParams(ManagerParams):
     targets: dict[str, Annotated[float, Field(gt=0.0)]]
     training_months: Annotated[float, Field(ge=0.0, le=24.0)] = 3.0
     training_cost_eur: Annotated[float, Field(ge=0.0)] = 3000.0
     min_share_for_training: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
     on_failure: Literal["keep", "lay_off"] = "keep"
+    saturation: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.2
+    send_back_to_required: bool = True
 
     @field_validator("targets")
     @classmethod
@@ -86,8 +131,9 @@ class ReinvestParams(NoParams):
         return targets
 
 
-class AttritionParams(NoParams):
+class AttritionParams(ManagerParams):
     min_fte_to_cut: Annotated[float, Field(gt=0.0, le=1.0)] = 0.5
+    adoption_before_cut: Annotated[float, Field(ge=0.0, le=1.0)] = 0.9
 
 
 class HybridParams(CuttingParams, ReinvestParams):
@@ -96,24 +142,44 @@ class HybridParams(CuttingParams, ReinvestParams):
 
 @register_policy("cost_cutting")
 class CostCutting(Policy):
-    """Turn the hours the tool has freed into FTEs and lay that many people off (an FTE counts once its
-    fraction reaches ``min_fte_to_cut``), chosen by a targeting rule."""
+    """Once the tool has reached ``adoption_before_cut`` of its target, cut the FTEs it freed: whole posts (an
+    FTE counts once its fraction reaches ``min_fte_to_cut``; people chosen by a targeting rule, open vacancies
+    on freed posts closed first) or idle hours cut from contracts (``reduced_hours``, down to the jurisdiction's
+    minimum part-time); people leave by dismissal or mutual agreement."""
 
     Params = CuttingParams
-    reinvest_share = 0.0
 
     def decide(self, firm: FirmState) -> None:
-        target = fte_count(firm.freed_by_tool() * (1.0 - self.reinvest_share), self.params.min_fte_to_cut)
+        self.cut(firm, kept_share=0.0)
+
+    def cut(self, firm: FirmState, kept_share: float) -> None:
+        p = self.params
+        if firm.schedule.adoption[firm.month + 1] < p.adoption_before_cut:
+            return
+        if p.cut == "reduced_hours":
+            floor = firm.rules["min_part_time_fte"]
+            reduction = np.minimum(firm.idle * (1.0 - kept_share), firm.fte - floor) * (firm.status == WORKING)
+            actions.reduce_hours(firm, np.where(reduction >= p.min_reduction_fte, reduction, 0.0))
+            return
+        target = fte_count(firm.freed_by_tool() * (1.0 - kept_share), p.min_fte_to_cut)
         # an open vacancy on a freed post is cut first: not refilling it needs no dismissal
         freed_vacancies = firm.vacancy & (firm.idle > 0)
-        firm.close_posts(pick(target - firm.posts_cut(), -firm.idle, freed_vacancies))
-        freed = firm.idle > 0 if self.params.targeting == "most_freed" else None
-        firm.lay_off(firm.select(target - firm.posts_cut(), self.params.targeting, freed), self.params.fairness)
+        actions.close_posts(firm, pick(posts_to_cut(firm, target), -firm.idle, freed_vacancies, firm.tiebreak))
+        freed = firm.idle > 0 if p.targeting == "most_freed" else None
+        chosen = actions.select(firm, posts_to_cut(firm, target), p.targeting, freed)
+        actions.lay_off(firm, chosen, p.fairness, p.exit_route, p.mutual_agreement_premium_months)
+
+
+def posts_to_cut(firm: FirmState, target: np.ndarray) -> np.ndarray:
+    """(R,) whole posts still to cut to reach ``target`` FTEs."""
+    return np.round(target - firm.fte_cut()).astype(int)
 
 
 @register_policy("reinvest")
 class Reinvest(Policy):
-    """Keep everyone; freed hours go to target tasks after reskilling (months, cost, success from aptitude)."""
+    """Keep everyone; freed hours go to target tasks after reskilling (months, cost, success from aptitude), to
+    the targets whose next hour is worth most, none to a target whose value has saturated (``saturation``);
+    required work left undone is handed back to reskilled people first (``send_back_to_required``)."""
 
     Params = ReinvestParams
 
@@ -127,12 +193,28 @@ class Reinvest(Policy):
             weights[index[task]] = weight
         self.targets = weights / weights.sum()
 
+    def send_back_from(self) -> np.ndarray | None:
+        return self.targets > 0 if self.params.send_back_to_required else None
+
     def decide(self, firm: FirmState) -> None:
+        self.reinvest(firm)
+
+    def reinvest(self, firm: FirmState) -> None:
         working = firm.status == WORKING
         idle = firm.idle > 1e-9
-        firm.move_idle(working & firm.reskilled & idle, self.targets)
+        self.move_to_targets(firm, working & firm.reskilled & idle)
         trainees = working & idle & ~firm.reskilled & ~firm.failed & (firm.idle >= self.params.min_share_for_training)
-        firm.start_training(trainees, self.params.training_months, self.params.training_cost_eur)
+        actions.start_training(firm, trainees, self.params.training_months, self.params.training_cost_eur)
+
+    def move_to_targets(self, firm: FirmState, movers: np.ndarray) -> None:
+        """Idle hours of ``movers`` to the targets in proportion to weight x marginal value exp(-E / D); nothing
+        moves in a replicate where every target is saturated (marginal value below ``saturation``)."""
+        if not movers.any():
+            return
+        marginal = np.exp(-effective_hours(firm) / np.maximum(demand(firm), 1e-12))
+        weights = np.where(marginal >= self.params.saturation, self.targets * marginal, 0.0)
+        total = weights.sum(1, keepdims=True)
+        actions.move_idle(firm, movers & (total > 0), weights / np.maximum(total, 1e-12))
 
     def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
         firm.reskilled |= succeeded
@@ -140,43 +222,43 @@ class Reinvest(Policy):
         skill = firm.skill[people]
         np.maximum(skill, firm.scenario.learning.skill_after_training, out=skill, where=self.targets > 0)
         firm.skill[people] = skill
-        firm.move_idle(succeeded, self.targets)
+        self.move_to_targets(firm, succeeded)
         firm.failed |= failed
         if self.params.on_failure == "lay_off":
-            firm.lay_off(failed)
+            actions.lay_off(firm, failed)
 
 
 @register_policy("hybrid")
 class Hybrid(Reinvest):
-    """Lay off ``1 - reinvest_share`` of the freed FTEs, reinvest the hours that remain."""
+    """Cut ``1 - reinvest_share`` of the freed FTEs as ``cost_cutting`` does, reinvest the hours that remain."""
 
     Params = HybridParams
 
     def prepare(self, firm: FirmState) -> None:
         super().prepare(firm)
-        self.cutting = CostCutting(
-            self.name, CuttingParams(**self.params.model_dump(include=set(CuttingParams.model_fields)))
-        )
-        self.cutting.reinvest_share = self.params.reinvest_share
+        self.cutting = CostCutting(self.name, self.params)
 
     def decide(self, firm: FirmState) -> None:
-        self.cutting.decide(firm)
-        super().decide(firm)
+        self.cutting.cut(firm, kept_share=self.params.reinvest_share)
+        self.reinvest(firm)
 
 
 @register_policy("attrition")
 class Attrition(Policy):
-    """No layoffs; as many posts as the tool has freed FTEs, in roles it touches, are not refilled when their
-    holder leaves (the most-freed posts first; an open vacancy is closed at once)."""
+    """No layoffs; once the tool has reached ``adoption_before_cut`` of its target, as many posts as it has freed
+    FTEs, in roles it touches, are not refilled when their holder leaves (the most-freed posts first; an open
+    vacancy is closed at once)."""
 
     Params = AttritionParams
 
     def decide(self, firm: FirmState) -> None:
-        budget = fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut) - firm.posts_cut()
+        if firm.schedule.adoption[firm.month + 1] < self.params.adoption_before_cut:
+            return
+        budget = posts_to_cut(firm, fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut))
         candidates = firm.backfill & (firm.occupied | firm.vacancy) & firm.automated_roles()
-        chosen = pick(budget, -firm.idle - firm.vacancy, candidates)  # open vacancies first, then most idle
+        chosen = pick(budget, -firm.idle - firm.vacancy, candidates, firm.tiebreak)  # open vacancies, then most idle
         firm.backfill &= ~chosen
-        firm.close_posts(chosen & firm.vacancy)
+        actions.close_posts(firm, chosen & firm.vacancy)
 
 
 def fte_count(fte: np.ndarray, threshold: float) -> np.ndarray:
@@ -268,14 +350,12 @@ def advance_statuses(firm: FirmState, policy: Policy) -> None:
     to_notice = (firm.status == LEAVING) & (firm.timer <= 0)
     if to_notice.any():
         firm.status[to_notice] = NOTICE
-        notice, under_2_years = firm.rules["notice_months"], firm.rules["notice_months_under_2_years"]
-        short = firm.tenure[to_notice] < 24  # France, L1234-1: one month of notice under two years of service
-        firm.timer[to_notice] = np.where(short, min(notice, under_2_years), notice)
+        firm.timer[to_notice] = firm.notice_due[to_notice]  # fixed at notification
     gone = (firm.status == NOTICE) & (firm.timer <= 0)
     if gone.any():
-        pay = severance_eur(firm.salary_month, firm.tenure, firm.rules)
-        firm.ledger.spend("severance", (pay * gone).sum(1))
-        firm.vacate(gone)
+        firm.ledger.spend("severance", (firm.severance_due * gone).sum(1))
+        firm.severance_due[gone] = 0.0
+        firm.vacate(gone, newcomer_skill=firm.scenario.learning.skill_after_handover)  # the notice was worked
 
 
 def reskilling_probability(firm: FirmState) -> np.ndarray:
@@ -295,4 +375,5 @@ class Manager(mesa.Agent):
 
 def manage(firm: FirmState, policy: Policy) -> None:
     advance_statuses(firm, policy)
+    policy.fix_undone_work(firm)
     policy.decide(firm)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from pydantic.fields import FieldInfo
 
 CATEGORIES = ("routine", "interpersonal", "analytic", "project")
-CHANNELS = ("back_office", "customer_care", "sales", "analysis", "projects", "direct")
+CHANNELS = ("back_office", "billable", "customer_care", "sales", "analysis", "projects", "direct")
+REQUIRED_CHANNELS = ("back_office", "billable")  # work whose demand is derived from the initial staffing
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -83,7 +84,7 @@ class Task(Strict):
     id: str
     label: Labels
     category: Literal["routine", "interpersonal", "analytic", "project"]
-    channel: Literal["back_office", "customer_care", "sales", "analysis", "projects", "direct"]
+    channel: Literal["back_office", "billable", "customer_care", "sales", "analysis", "projects", "direct"]
     automatable_share: Share = 0.0
     demand_hours_per_customer_month: NonNegative = 0.0
     demand_hours_per_month: NonNegative = 0.0
@@ -91,9 +92,9 @@ class Task(Strict):
     learning_months: Positive = 6.0
 
     @model_validator(mode="after")
-    def _back_office_demand_is_derived(self) -> Task:
-        if self.channel == "back_office" and (self.demand_hours_per_customer_month or self.demand_hours_per_month):
-            raise ValueError("back_office demand is derived from the initial staffing; remove the demand_* keys")
+    def _required_demand_is_derived(self) -> Task:
+        if self.channel in REQUIRED_CHANNELS and (self.demand_hours_per_customer_month or self.demand_hours_per_month):
+            raise ValueError(f"{self.channel} demand is derived from the initial staffing; remove the demand_* keys")
         return self
 
 
@@ -124,9 +125,10 @@ class Customers(Strict):
     acquisition_per_sales_hour: NonNegative = 0.0
     quality_elasticity: NonNegative = 0.5
     quality_cap: Annotated[float, Field(ge=1.0)] = 1.5
-    contact_loss_churn: NonNegative = 1.0
+    contact_loss_churn: NonNegative = 0.5
     contact_memory_half_life_months: Positive = 6.0
     backlog_churn: NonNegative = 1.0
+    billable_revenue_share: Share = 1.0
     analysis_margin_max: Share = 0.02
     project_hours: Positive = 300.0
     project_success_probability: Share = 0.5
@@ -150,6 +152,7 @@ class Engagement(Strict):
     survivor_shock: NonNegative = 0.2
     survivor_exponent: Annotated[float, Field(gt=0.0, le=1.0)] = 0.2
     survivor_half_life_months: Positive = 4.0
+    survivor_productivity_weight: Share = 0.0
     best_performers_first: Share = 0.5
 
 
@@ -162,11 +165,13 @@ class Turnover(Strict):
 class LabourMarket(Strict):
     time_to_fill_months: Annotated[float, Field(ge=1.0)] = 1.4
     hiring_cost_share: NonNegative = 0.05
+    contractor_price_multiple: Annotated[float, Field(ge=1.0, le=5.0)] = 1.6
 
 
 class Learning(Strict):
     skill_half_life_unused_months: Positive = 24.0
     skill_after_training: Share = 0.3
+    skill_after_handover: Share = 0.6
     aptitude_slope: NonNegative = 0.8
     practice_aptitude_slope: NonNegative = 0.2
 
@@ -181,6 +186,9 @@ class Jurisdiction(Strict):
     severance_min_tenure_months: NonNegative | None = None
     redeployment_months: NonNegative | None = None
     redeployment_cost_eur: NonNegative | None = None
+    mutual_agreement_months: NonNegative | None = None
+    mutual_agreement_contribution_rate: NonNegative | None = None
+    min_part_time_fte: Share | None = None
 
 
 JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
@@ -194,6 +202,11 @@ JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
         severance_min_tenure_months=8.0,
         redeployment_months=2.0,
         redeployment_cost_eur=1500.0,
+        # rupture conventionnelle (L1237-11 to -16): 15 days to withdraw + 15 working days of approval, no notice;
+        # employer's specific contribution of 30 % on the indemnity (LFRSS 2023, from 1 September 2023)
+        mutual_agreement_months=1.0,
+        mutual_agreement_contribution_rate=0.30,
+        min_part_time_fte=24.0 / 35.0,  # L3123-27: 24 h a week, unless the employee asks for less
     ),
     "at_will": dict(
         employer_contribution_rate=0.10,
@@ -204,17 +217,29 @@ JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
         severance_min_tenure_months=0.0,
         redeployment_months=0.0,
         redeployment_cost_eur=0.0,
+        mutual_agreement_months=0.0,
+        mutual_agreement_contribution_rate=0.0,
+        min_part_time_fte=0.0,
     ),
 }
 
 
 class Wave(Strict):
+    """A tool's roll-out: what it removes and augments, how it diffuses, what it costs."""
+
     month: Annotated[int, Field(ge=0)]
     removed_share: dict[str, Share]
+    adoption: Literal["linear", "bass"] = "linear"
     ramp_months: Annotated[int, Field(ge=1)] = 6
+    bass_p: Annotated[float, Field(gt=0.0, le=1.0)] = 0.03
+    bass_q: Annotated[float, Field(ge=0.0, le=2.0)] = 0.4
+    learning_dip: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
+    learning_dip_months: Annotated[int, Field(ge=1, le=24)] = 3
     one_off_cost_eur: NonNegative = 0.0
     monthly_cost_eur: NonNegative = 0.0
     augmentation: dict[str, Annotated[float, Field(ge=1.0, le=3.0)]] = {}
+    augmentation_by_skill: bool = False
+    augmentation_reference_skill: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
 
 
 class Automation(Strict):
@@ -222,11 +247,13 @@ class Automation(Strict):
 
 
 class PolicySpec(BaseModel):
-    """A policy named in a scenario: its registry kind plus that kind's own parameters."""
+    """A policy named in a scenario: its registry kind, an optional display label (default from the kind, see
+    ``model.labels``) plus that kind's own parameters (the undeclared keys)."""
 
     model_config = ConfigDict(extra="allow", strict=True)
     name: str
     kind: str
+    label: Labels | None = None
 
 
 class Scenario(Strict):
@@ -270,11 +297,26 @@ class Scenario(Strict):
         ]
         names = [p.name for p in self.policies]
         problems += [f"policy name {n!r} is repeated" for n in set(names) if names.count(n) > 1]
+        problems += self._labels_differ()
         if self.headcount == 0:
             problems.append("the firm has no employees: every role has count 0")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _labels_differ(self) -> list[str]:
+        """Two policies must not share a display label: a chart or a table could not tell them apart."""
+        from model.labels import LANGS, policy_label
+
+        problems = []
+        for lang in LANGS:
+            labels = [policy_label(self, p.name, lang) for p in self.policies]
+            problems += [
+                f"policies: label {label!r} ({lang}) names two policies; give each its own label"
+                for label in sorted(set(labels))
+                if labels.count(label) > 1
+            ]
+        return problems
 
     def jurisdiction_rules(self) -> dict[str, float]:
         """The jurisdiction preset with this scenario's explicit overrides applied."""

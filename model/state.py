@@ -1,4 +1,5 @@
-"""The firm's state as arrays over a batch of replicates (R) and employee slots (N), plus the actions on it.
+"""The firm's state as arrays over a batch of replicates (R) and employee slots (N), and the events that every
+mechanism shares (people leave, their work is handed over). What a manager does is in ``model/actions.py``.
 
 A slot is a post: it keeps its job description (hours over tasks) when its holder leaves, so a replacement
 steps into the same work. Every slot is stepped every month, occupied or not, so that two policies run on
@@ -29,6 +30,7 @@ class Draws:
     aptitude: np.ndarray  # (R, N) initial staff, standard normal
     engagement: np.ndarray  # (R, N) initial staff, standard normal
     tenure: np.ndarray  # (R, N) initial staff, uniform
+    tiebreak: np.ndarray  # (R, N) uniform: breaks ties when a manager ranks people (never the file's order)
     quit: np.ndarray  # (R, T, N) uniform
     hire: np.ndarray  # (R, T, N) uniform: vacancy filled this month
     hire_aptitude: np.ndarray  # (R, T, N) standard normal
@@ -51,7 +53,7 @@ def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Dr
     (written in place, replicate by replicate)."""
     r, t, n = len(seeds), n_months, n_slots
     d = Draws(
-        aptitude=np.empty((r, n)), engagement=np.empty((r, n)), tenure=np.empty((r, n)),
+        aptitude=np.empty((r, n)), engagement=np.empty((r, n)), tenure=np.empty((r, n)), tiebreak=np.empty((r, n)),
         quit=np.empty((r, t, n), np.float32), hire=np.empty((r, t, n), np.float32),
         hire_aptitude=np.empty((r, t, n), np.float32), reskill=np.empty((r, t, n), np.float32),
         customers=np.empty((r, t, 2)), project=np.empty((r, t)),
@@ -61,6 +63,7 @@ def draw(seeds: list[np.random.SeedSequence], n_slots: int, n_months: int) -> Dr
         init.standard_normal(out=d.aptitude[i])
         init.standard_normal(out=d.engagement[i])
         init.random(out=d.tenure[i])
+        init.random(out=d.tiebreak[i])
         quits.random(out=d.quit[i], dtype=np.float32)
         hires.random(out=d.hire[i], dtype=np.float32)
         hires.standard_normal(out=d.hire_aptitude[i], dtype=np.float32)
@@ -80,11 +83,13 @@ def draws_for(scenario: Scenario, seeds: list[np.random.SeedSequence]) -> Draws:
     return draw(seeds, scenario.headcount, scenario.n_months)
 
 
-def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray) -> np.ndarray:
-    """(R, N) mask of the ``count[r]`` lowest-score members of ``pool`` in each replicate (ties: lower slot)."""
+def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """(R, N) mask of the ``count[r]`` lowest-score members of ``pool`` in each replicate; equal scores are
+    ordered by the drawn keys ``tiebreak`` (R, N), so neither the slot nor the file's order of roles decides."""
     if not (count > 0).any():
         return np.zeros_like(pool)
-    rank = np.argsort(np.argsort(np.where(pool, score, np.inf), axis=1, kind="stable"), axis=1, kind="stable")
+    order = np.lexsort((tiebreak, np.where(pool, score, np.inf)), axis=1)
+    rank = np.argsort(order, axis=1, kind="stable")
     return pool & (rank < np.minimum(np.maximum(count, 0), pool.sum(1))[:, None])
 
 
@@ -107,9 +112,10 @@ class FirmState:
     # per-replicate state (first axis R): what a view of some rows slices
     REPLICATE_STATE = (
         "status", "timer", "hours", "idle", "skill", "learning", "engagement_base", "engagement",
-        "engagement_effective", "aptitude", "tenure", "backfill", "vacancy", "initial_staff", "reskilled",
-        "failed", "person", "next_person", "shortfall", "survivor_penalty", "contact_loss", "customers", "cohort",
-        "project_progress", "back_office_hours_per_customer", "care_reference", "acquisition_base",
+        "engagement_effective", "engagement_at_work", "aptitude", "tenure", "tiebreak", "fte", "notice_due",
+        "severance_due", "backfill", "vacancy", "initial_staff", "reskilled", "failed", "person", "next_person",
+        "shortfall", "required_gap", "contracted", "lent", "survivor_penalty", "contact_loss", "customers", "cohort",
+        "project_progress", "required_hours_per_customer", "care_reference", "acquisition_base",
         "initial_task_hours",
     )  # fmt: skip
 
@@ -203,7 +209,7 @@ class FirmState:
         self.role_skill = np.array([r.skill for r in roles])[self.role]
         self.ramp_months = np.array([r.ramp_up_months for r in roles])[self.role]
         routine = self.tasks.in_category("routine").astype(float)
-        self.routine_reference = routine_share(base[self.role][None], np.zeros((1, self.n_slots)), routine)[0]  # (N,)
+        self.routine_reference = routine_share(base[self.role][None], routine)[0]  # (N,)
 
     def _init_people(self, scenario: Scenario) -> None:
         d = self.draws
@@ -213,15 +219,21 @@ class FirmState:
         self.status = np.full(shape, WORKING, dtype=np.int8)
         self.timer = np.zeros(shape)
         self.hours = np.broadcast_to(self.role_hours[self.role], shape + (k,)).copy()  # (R, N, K) shares
-        self.idle = np.zeros(shape)  # freed hours nobody reassigned; hours.sum(-1) + idle == 1 on a live post
+        self.idle = np.zeros(shape)  # freed hours nobody reassigned
         on_task = self.hours > 0
         self.skill = np.where(on_task, self.role_skill[None, :, None], 0.0)
         self.learning = ((self.skill < 1.0) & on_task).any(-1)  # rows whose skills can still change
+        self.lent = np.zeros(shape + (k,))  # hours sent back from new work to undone required work, to return
         e = scenario.engagement
         self.engagement_base = np.clip(e.initial_mean + e.initial_sd * repeat(d.engagement, self.copies), 0.05, 0.95)
         self.engagement = self.engagement_base.copy()
-        self.engagement_effective = self.engagement.copy()
+        self.engagement_effective = self.engagement.copy()  # with the survivor penalty: drives quits
+        self.engagement_at_work = self.engagement.copy()  # with its productivity share: drives output
         self.aptitude = repeat(d.aptitude, self.copies).copy()
+        self.tiebreak = repeat(d.tiebreak, self.copies)
+        self.fte = np.ones(shape)  # contract size of each post: hours.sum(-1) + idle == fte on a live post
+        self.notice_due = np.zeros(shape)  # months of notice, fixed at notification
+        self.severance_due = np.zeros(shape)  # EUR paid at the exit, fixed at notification
         tenure_mean = np.array([r.tenure_years_mean * 12.0 for r in scenario.roles])[self.role]
         self.tenure = np.maximum(-np.log1p(-repeat(d.tenure, self.copies)) * tenure_mean, self.ramp_months)
         self.backfill = np.ones(shape, dtype=bool)
@@ -267,76 +279,24 @@ class FirmState:
         initial_fte = self.role_hours[self.role].sum(0)  # (K,)
         return np.full(self.n_replicates, self.schedule.automated[self.month + 1] @ initial_fte)
 
-    def posts_cut(self) -> np.ndarray:
-        """(R,) posts that will not be refilled: layoffs announced and posts closed."""
-        return (~self.backfill).sum(1)
+    def fte_cut(self) -> np.ndarray:
+        """(R,) FTEs no longer paid for: posts not refilled (layoffs announced, posts closed) and hours cut from
+        contracts that go on."""
+        return (1.0 - self.fte * self.backfill).sum(1)
 
     def automated_roles(self) -> np.ndarray:
         """(N,) slots whose role has at least one task the tool has started to remove."""
         touched = self.schedule.automated[self.month + 1] > 0
         return (self.role_hours[:, touched] > 0).any(-1)[self.role]
 
-    # -- actions policies take -------------------------------------------------------------------------------
-
-    def select(self, count: np.ndarray, rule: str, candidates: np.ndarray | None = None) -> np.ndarray:
-        """Pick ``count[r]`` employees at work in each replicate by a targeting rule; ties go to lower slots."""
-        if rule not in TARGETING_RULES:
-            raise ValueError(f"targeting rule {rule!r}; allowed: {', '.join(TARGETING_RULES)}")
-        if not (count > 0).any():
-            return np.zeros_like(self.backfill)
-        pool = self.status == WORKING if candidates is None else candidates & (self.status == WORKING)
-        score = {
-            "most_freed": lambda: -self.idle,
-            "lowest_performer": self.performance,
-            "last_in_first_out": lambda: self.tenure,
-        }
-        return pick(count, score[rule](), pool)
-
-    def lay_off(self, mask: np.ndarray, fairness: float = 0.0) -> None:
-        """Announce dismissals: a redeployment attempt where the law asks, then notice (both worked); the work is
-        handed to colleagues at the exit."""
-        if not mask.any():
-            return
-        headcount = self.occupied.sum(1)
-        laid_off = mask.sum(1)
-        self.status[mask] = LEAVING
-        self.timer[mask] = self.rules["redeployment_months"]
-        self.backfill[mask] = False
-        self.ledger.spend("training", (mask * self.rules["redeployment_cost_eur"]).sum(1))
-        self.events["layoffs"] += laid_off
-        share = np.divide(laid_off, headcount, out=np.zeros(self.n_replicates), where=headcount > 0)
-        before = self.layoff_window.sum(0)
-        self.layoff_window[self.month % 12] += share
-        # the shock is concave in the share laid off over the last 12 months: a cut made in monthly slices
-        # shocks survivors as much as the same cut made at once, not once per slice
-        self.survivor_penalty += (self.survivor_shock(before + share) - self.survivor_shock(before)) * (
-            1.0 - 0.5 * fairness
-        )
-
-    def survivor_shock(self, share: np.ndarray) -> np.ndarray:
-        """Engagement shock of laying off ``share`` of the staff within a year: S (share / 1 %)^exponent."""
-        e = self.scenario.engagement
-        return e.survivor_shock * self.scenario.levers.survivor_effect_scale * (share / 0.01) ** e.survivor_exponent
-
-    def start_training(self, mask: np.ndarray, months: float, cost_eur: float) -> None:
-        self.status[mask] = TRAINING
-        self.timer[mask] = months
-        self.ledger.spend("training", mask.sum(1) * cost_eur)
-
-    def move_idle(self, mask: np.ndarray, targets: np.ndarray) -> None:
-        """Move the idle hours of ``mask`` onto tasks in proportions ``targets`` (K,)."""
-        people = np.nonzero(mask)
-        self.hours[people] += self.idle[people][:, None] * targets
-        self.idle[people] = 0.0
-        self.learning[people] = True
-
-    def absorb(self, leavers: np.ndarray) -> None:
+    def absorb(self, leavers: np.ndarray, newcomer_skill: float | None = None) -> None:
         """Hand the leavers' remaining tasks to colleagues at work.
 
         A task goes to the colleagues who already do it, in proportion to their hours on it; if nobody does,
         to those with idle time, in proportion to it; if nobody has any, to those doing work of the same
         category, in proportion to those hours; failing all, evenly to everyone staying. A colleague new to a
-        task starts at the post-training skill (a handover). Absorbed hours fill idle time first; beyond that a colleague's week is squeezed:
+        task starts at ``newcomer_skill`` (default: the post-training skill; after a worked notice, the
+        handover skill). Absorbed hours fill idle time first; beyond that a colleague's contract is squeezed:
         every task shrinks in proportion, and the work that no longer fits shows up as uncovered demand and
         workload.
         """
@@ -355,26 +315,22 @@ class FirmState:
             weight = np.where(total > 1e-12, affinity / np.maximum(total, 1e-12), weight)
         weight = weight / np.maximum(weight.sum(1, keepdims=True), 1e-12)
         added = weight * work[:, None, :]
-        newcomer = (added > 0) & (self.skill < self.scenario.learning.skill_after_training)
-        self.skill[newcomer] = self.scenario.learning.skill_after_training
+        skill = self.scenario.learning.skill_after_training if newcomer_skill is None else newcomer_skill
+        newcomer = (added > 0) & (self.skill < skill)
+        self.skill[newcomer] = skill
         self.hours += added
         self.idle -= added.sum(-1)
         self.learning |= (added > 0).any(-1)
         self.hours[leavers] = 0.0
-        self.idle[leavers] = 1.0
-        overfull = self.idle < 0
-        if overfull.any():  # hours.sum(-1) == 1 - idle > 1: shrink every task in proportion
-            self.hours[overfull] /= (1.0 - self.idle[overfull])[:, None]
-            self.idle[overfull] = 0.0
+        self.idle[leavers] = self.fte[leavers]
+        self.squeeze(self.idle < 0)
 
-    def close_posts(self, posts: np.ndarray) -> None:
-        """Stop hiring for vacant posts; colleagues take over their work."""
-        if posts.any():
-            self.absorb(posts)
-            self.hours[posts] = 0.0
-            self.idle[posts] = 0.0
-            self.vacancy &= ~posts
-            self.backfill &= ~posts
+    def squeeze(self, overfull: np.ndarray) -> None:
+        """Posts given more work than their contract: every task shrinks in proportion to fit ``fte``."""
+        if overfull.any():
+            busy = self.fte[overfull] - self.idle[overfull]
+            self.hours[overfull] *= (self.fte[overfull] / busy)[:, None]
+            self.idle[overfull] = 0.0
 
     def open_month(self) -> None:
         """Reset the month's counters and books; forget layoffs older than a year."""
@@ -384,17 +340,21 @@ class FirmState:
 
     # -- events shared by mechanisms ---------------------------------------------------------------------------
 
-    def vacate(self, leavers: np.ndarray) -> None:
+    def vacate(self, leavers: np.ndarray, newcomer_skill: float | None = None) -> None:
         """Leavers are gone, with their customers' continuity (their share of the care portfolio): posts to
         refill become vacancies, posts not refilled hand their work on."""
         care = self.tasks.in_channel("customer_care").astype(float)
         lose_contacts(leavers, self.hours, self.status, care, self.contact_loss)
-        closed = leavers & ~self.backfill
-        if closed.any():
-            self.absorb(closed)
-            self.hours[closed] = 0.0
-            self.idle[closed] = 0.0
+        self.lent[leavers] = 0.0
+        self.close(leavers & ~self.backfill, newcomer_skill)
         leave(leavers, self.backfill, self.status, self.vacancy, self.initial_staff, self.events["exits"])
+
+    def close(self, posts: np.ndarray, newcomer_skill: float | None = None) -> None:
+        """Posts that will not be refilled: their work goes to colleagues, the post keeps no hours."""
+        if posts.any():
+            self.absorb(posts, newcomer_skill)
+            self.hours[posts] = 0.0
+            self.idle[posts] = 0.0
 
 
 @compiled
@@ -461,20 +421,20 @@ def leave(leavers, backfill, status, vacancy, initial_staff, exits):
 
 
 @compiled
-def routine_share(hours: np.ndarray, idle: np.ndarray, routine: np.ndarray) -> np.ndarray:
+def routine_share(hours: np.ndarray, routine: np.ndarray) -> np.ndarray:
     """(R, N) share of each post's busy (non-idle) hours spent on ``routine`` (K,) tasks."""
     n_rows, n_slots, _ = hours.shape
     out = np.zeros((n_rows, n_slots))
     for r in range(n_rows):
         for i in range(n_slots):
-            out[r, i] = routine_share_of(hours[r, i], idle[r, i], routine)
+            out[r, i] = routine_share_of(hours[r, i], routine)
     return out
 
 
 @compiled
-def routine_share_of(hours: np.ndarray, idle: float, routine: np.ndarray) -> float:
+def routine_share_of(hours: np.ndarray, routine: np.ndarray) -> float:
     """The routine share of one post's busy hours (``hours``: (K,))."""
-    busy = 1.0 - idle
+    busy = hours.sum()
     return weighted_sum(hours, routine) / busy if busy > 1e-12 else 0.0
 
 

@@ -70,28 +70,40 @@ class Employee(mesa.Agent):
         return float(firm.customers[0] * firm.care_portfolio()[0, self.slot])
 
 
-def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0) -> np.ndarray:
+def effective_hours(firm: FirmState, weight: np.ndarray | float = 1.0, with_tool: bool = True) -> np.ndarray:
     """(R, K) productive hours per task: the sum over employees i of
-    H * h_ik * available_i * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k (times ``weight_i``)."""
+    H * h_ik * ramp_i * (0.5 + 0.5 s_ik) * (1 + g (e_i - e_ref)) * aug_k * (1 + u_k * novice_ik) (times
+    ``weight_i``), where e is engagement at work, aug the tool's uniform augmentation (learning dip included)
+    and u its skill-dependent uplift, largest for novices: novice = max(1 - s_ik ramp_i, 0) / (1 - reference_k).
+    ``with_tool=False``: the hours the same people would produce without the tool."""
     e = firm.scenario.engagement
-    scale = 0.5 * firm.hours_per_month * firm.schedule.augmentation[firm.month]
+    schedule = firm.schedule
+    augmentation = schedule.augmentation[firm.month] if with_tool else np.ones(firm.tasks.size)
+    uplift = schedule.skill_uplift[firm.month] if with_tool else np.zeros(firm.tasks.size)
     return _effective_hours(
-        firm.status, firm.tenure, firm.ramp_months, firm.engagement_effective, firm.hours, firm.skill,
-        np.ones(firm.n_slots) * weight, scale, e.productivity_slope, e.reference,
+        firm.status, firm.tenure, firm.ramp_months, firm.engagement_at_work, firm.hours, firm.skill,
+        np.ones(firm.n_slots) * weight, 0.5 * firm.hours_per_month * augmentation, uplift, schedule.reference_skill,
+        e.productivity_slope, e.reference,
     )  # fmt: skip
 
 
 @compiled
-def _effective_hours(status, tenure, ramp_months, engagement, hours, skill, weight, scale, slope, reference):
+def _effective_hours(
+    status, tenure, ramp_months, engagement, hours, skill, weight, scale, uplift, reference, slope, e_reference
+):
     n_rows, n_slots, n_tasks = hours.shape
     out = np.zeros((n_rows, n_tasks))
     for r in range(n_rows):
         for i in range(n_slots):
             if status[r, i] == VACANT:
                 continue
-            person = ramp(tenure[r, i], ramp_months[i]) * (1.0 + slope * (engagement[r, i] - reference)) * weight[i]
+            ramped = ramp(tenure[r, i], ramp_months[i])
+            person = ramped * (1.0 + slope * (engagement[r, i] - e_reference)) * weight[i]
             for k in range(n_tasks):
-                out[r, k] += person * hours[r, i, k] * (1.0 + skill[r, i, k])  # 0.5 (1 + s): the 0.5 is in scale
+                boost = 1.0
+                if uplift[k] > 0:  # Brynjolfsson, Li & Raymond 2025: the gain falls with skill, ~0 for experts
+                    boost += uplift[k] * max(1.0 - skill[r, i, k] * ramped, 0.0) / (1.0 - reference[k])
+                out[r, k] += person * hours[r, i, k] * (1.0 + skill[r, i, k]) * boost  # 0.5 (1 + s): 0.5 in scale
         for k in range(n_tasks):
             out[r, k] *= scale[k]
     return out
@@ -145,6 +157,7 @@ class EngagementParams(NamedTuple):
     relaxation_months: float
     best_performers_first: float
     survivor_decay: float  # monthly factor: 0.5 ** (1 / survivor_half_life_months)
+    survivor_productivity_weight: float
 
     @classmethod
     def of(cls, e: Engagement) -> EngagementParams:
@@ -156,9 +169,13 @@ def update_engagement(firm: FirmState) -> None:
     """Engagement relaxes toward a target set by job content, idle time, workload, growth and failure;
     a decaying survivor penalty (after layoffs) is subtracted, larger for better performers (the tilt is
     skipped below a penalty of 1e-4, where it changes nothing visible). Workload pressure is each person's
-    hours on required tasks short of hands, weighted by how short (``firm.shortfall``, from ``serve``)."""
+    hours on required tasks short of hands, weighted by how short (``firm.shortfall``, from ``serve``).
+
+    Two readings come out: ``engagement_effective`` (the whole penalty) drives quits, as Trevor & Nyberg 2008
+    measured it; ``engagement_at_work`` (the share ``survivor_productivity_weight`` of it) drives output."""
     _update_engagement(
-        firm.engagement, firm.engagement_effective, firm.survivor_penalty, firm.engagement_base,
+        firm.engagement, firm.engagement_effective, firm.engagement_at_work, firm.survivor_penalty,
+        firm.engagement_base,
         firm.reskilled, firm.failed, firm.idle, firm.hours, firm.skill, firm.status, firm.tenure, firm.ramp_months,
         firm.routine_reference, firm.tasks.in_category("routine").astype(float), firm.shortfall,
         firm.cached("engagement", lambda: EngagementParams.of(firm.scenario.engagement)),
@@ -167,30 +184,33 @@ def update_engagement(firm: FirmState) -> None:
 
 @compiled
 def _update_engagement(
-    engagement, effective, penalty, base, reskilled, failed, idle, hours, skill, status, tenure,
+    engagement, effective, at_work, penalty, base, reskilled, failed, idle, hours, skill, status, tenure,
     ramp_months, routine_reference, routine, shortfall, p,
 ):  # fmt: skip
+    n_slots = engagement.shape[1]
+    hit = np.empty(n_slots)
     for r in range(engagement.shape[0]):
-        for i in range(engagement.shape[1]):
+        for i in range(n_slots):
             pressure = weighted_sum(hours[r, i], shortfall[r]) if status[r, i] != VACANT else 0.0
             target = (
                 base[r, i]
                 + p.growth_bonus * reskilled[r, i]
-                - p.routine_weight * (routine_share_of(hours[r, i], idle[r, i], routine) - routine_reference[i])
+                - p.routine_weight * (routine_share_of(hours[r, i], routine) - routine_reference[i])
                 - p.idle_weight * idle[r, i]
                 - p.workload_weight * pressure
                 - p.failure_penalty * failed[r, i]
             )
             engagement[r, i] += (target - engagement[r, i]) / p.relaxation_months
             engagement[r, i] = min(max(engagement[r, i], 0.0), 1.0)
-            effective[r, i] = engagement[r, i] - penalty[r]
+            hit[i] = penalty[r]
         if penalty[r] > 1e-4:
             tilt = p.best_performers_first * _performance_z(
                 hours[r : r + 1], skill[r : r + 1], tenure[r : r + 1], ramp_months, status[r]
             )
-            effective[r] -= penalty[r] * tilt
-        for i in range(engagement.shape[1]):
-            effective[r, i] = min(max(effective[r, i], 0.0), 1.0)
+            hit += penalty[r] * tilt
+        for i in range(n_slots):
+            effective[r, i] = min(max(engagement[r, i] - hit[i], 0.0), 1.0)
+            at_work[r, i] = min(max(engagement[r, i] - p.survivor_productivity_weight * hit[i], 0.0), 1.0)
         penalty[r] *= p.survivor_decay
 
 
@@ -219,9 +239,9 @@ def quit_hazard(firm: FirmState) -> np.ndarray:
 
 
 def resign(firm: FirmState) -> None:
-    """People staying (working or training) quit with their hazard; they take their customers' continuity and
-    their skills."""
-    leavers = firm.staying & (firm.drawn("quit") < quit_hazard(firm))
+    """People staying (working or training) quit with their hazard, except in their first month (a hire
+    arriving this month has not yet started); they take their customers' continuity and their skills."""
+    leavers = firm.staying & (firm.tenure > 0) & (firm.drawn("quit") < quit_hazard(firm))
     if leavers.any():
         firm.events["quits"] += leavers.sum(1)
         firm.vacate(leavers)

@@ -47,8 +47,10 @@ def test_json_prints_one_object_with_the_documented_shape(tmp_path):
         assert metrics <= set(stats)
         lo, hi = stats["npv"]["ci95"]
         assert lo <= stats["npv"]["mean"] <= hi
+    assert summary["policies"]["reinvest"]["label"] == {"en": "Strategic road", "fr": "La voie stratégique"}
     [pair] = summary["paired"]
     assert (pair["a"], pair["b"]) == ("reinvest", "cost_cutting")
+    assert pair["b_label"]["fr"] == "La voie courte (cost-killer)"
     assert {"npv_diff", "p_a_beats_b", "crossover_month"} <= set(pair)
     assert {"median", "share_never"} <= set(pair["crossover_month"])
     for name in ("monthly.parquet", "outcomes.parquet", "summary.json", "manifest.json", "scenario.json"):
@@ -56,10 +58,18 @@ def test_json_prints_one_object_with_the_documented_shape(tmp_path):
     assert json.loads((tmp_path / "r" / "summary.json").read_text()) == summary
 
 
-def test_table_is_printed_without_json(tmp_path):
+def test_table_is_printed_without_json_and_the_run_ends_with_the_command_for_slides(tmp_path):
     result = run("compare", "--replicates", "10", "--years", "1", "--no-report", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "NPV difference" in result.stdout and "P(reinvest beats cost_cutting)" in result.stdout
+    [slides] = [line for line in result.stderr.splitlines() if line.startswith("slides:")]
+    command = slides.removeprefix("slides:").split()
+    assert command[1:] == ["run.py", "charts", str(tmp_path), "--format", "png", "--theme", "talk"]  # from ROOT
+    from run import build_parser
+
+    parsed = build_parser().parse_args(command[2:])  # the command parses as printed
+    assert (parsed.command, parsed.results, parsed.format, parsed.theme) == ("charts", str(tmp_path), "png", "talk")
+    assert "NPV difference" in result.stdout and "P(Strategic road beats Cost-killer road)" in result.stdout
+    assert "Strategic road (reinvest) vs Cost-killer road (cost_cutting)" in result.stdout  # ids for researchers
 
 
 def test_bad_override_is_one_line_on_stderr_exit_2_no_traceback(tmp_path):

@@ -43,7 +43,9 @@ def write_run(
 @pytest.fixture(scope="session")
 def results_dir(tmp_path_factory) -> Path:
     """The two roads, 20 replicates x 2 years."""
-    return write_run(tmp_path_factory.mktemp("results"), ["levers.years=2"], 20)
+    # strong customer and survivor effects (stylized fact 3): the roads cross, so every chart has its marks
+    strong = ["levers.years=2", "levers.customer_sensitivity_scale=2", "levers.survivor_effect_scale=2"]
+    return write_run(tmp_path_factory.mktemp("results"), strong, 20)
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from charts.i18n import (
@@ -12,11 +14,20 @@ from charts.i18n import (
     money_short,
     number,
     percent,
-    policy_label,
-    policy_phrase,
     separators,
 )
-from charts.theme import FREE_COLOURS, OKABE_ITO, POLICY_COLOURS, THEMES, get_theme, policy_colours
+from charts.theme import (
+    DRIVER_COLOURS,
+    FREE_COLOURS,
+    INK,
+    OKABE_ITO,
+    POLICY_COLOURS,
+    THEMES,
+    colour_distance,
+    deuteranopia,
+    get_theme,
+    policy_colours,
+)
 
 
 def test_french_numbers_use_a_decimal_comma_and_a_narrow_space_for_thousands():
@@ -37,18 +48,6 @@ def test_english_numbers():
     assert money_short(1_259_000, "en") == "1.26M EUR"
     assert percent(0.125, "en", 1) == "12.5%"
     assert separators("en") == ".,"
-
-
-def test_policy_labels_in_both_languages():
-    assert policy_label("cost_cutting", "en") == "Cost-killer road"
-    assert policy_label("cost_cutting", "fr") == "Voie courte (cost-killer)"
-    assert policy_label("reinvest", "en") == "Strategic road (reinvest)"
-    assert policy_label("reinvest", "fr") == "Voie stratégique (réinvestir)"
-    assert policy_label("reinvest", "fr", short=True) == "Voie stratégique"
-    assert policy_label("my_own_policy", "fr") == "My own policy"
-    assert policy_phrase("reinvest", "fr", start=True) == "La voie stratégique"
-    for name in ("hybrid", "attrition", "status_quo"):
-        assert policy_label(name, "en") != policy_label(name, "fr") or name == "attrition"
 
 
 def test_unknown_language_is_a_one_line_value_error():
@@ -79,3 +78,36 @@ def test_themes():
     assert THEMES["paper"].dashes and not talk.dashes
     with pytest.raises(ValueError, match="--theme poster: unknown theme; allowed: talk, paper"):
         get_theme("poster")
+
+
+def test_every_string_exists_in_both_languages_with_the_same_placeholders():
+    from string import Formatter
+
+    from charts.i18n import STRINGS
+
+    assert STRINGS["en"].keys() == STRINGS["fr"].keys()
+    fields = lambda text: {name for _, name, _, _ in Formatter().parse(text) if name}  # noqa: E731
+    assert all(fields(STRINGS["en"][key]) == fields(STRINGS["fr"][key]) for key in STRINGS["en"])
+
+
+MIN_DISTANCE = 12.0  # CAM02-UCS delta E: clearly apart for lines and bars (1 is just noticeable)
+
+
+@pytest.mark.parametrize(
+    "palette",
+    [
+        {**POLICY_COLOURS, "crossover marker": INK},  # lines of a chart, and the marked month
+        DRIVER_COLOURS,  # the stacked groups of the difference chart
+    ],
+    ids=["roads", "drivers"],
+)
+def test_colours_drawn_together_stay_apart_under_a_simulated_deuteranopia(palette):
+    pairs = list(itertools.combinations(palette.items(), 2))
+    seen = {f"{a} / {b}": colour_distance(deuteranopia(x), deuteranopia(y)) for (a, x), (b, y) in pairs}
+    assert min(seen.values()) >= MIN_DISTANCE, seen
+
+
+def test_deuteranopia_simulation_keeps_greys_and_merges_red_with_green():
+    assert deuteranopia("#808080") == "#808080"
+    red, green = "#C83232", "#32A032"  # a red and a green a deuteranope can confuse
+    assert colour_distance(deuteranopia(red), deuteranopia(green)) < colour_distance(red, green) / 2

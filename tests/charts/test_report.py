@@ -58,7 +58,7 @@ def test_report_in_french(fresh_dir):
         write_report(fresh_dir, lang="fr", path=fresh_dir / "rapport.html").read_text(encoding="utf-8")
     )
     assert "<html lang='fr'>" in page and "Hypothèses" in page and "L'assistante libérée" in page
-    assert "Voie courte (cost-killer)" in page and "\u202fk\u202fEUR" in page
+    assert "La voie courte (cost-killer)" in page and "\u202fk\u202fEUR" in page
 
 
 def test_flatten_names_list_items_by_id():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.compare import crossover_months, mean_ci, paired, run_comparison
+from experiments.compare import MIN_REPLICATES_FOR_P, crossover_months, mean_ci, paired, run_comparison
 from experiments.results import load_results, manifest, write_results
 from tests.conftest import build, scenario_data
 
@@ -33,15 +33,24 @@ def test_crossover_is_the_month_from_which_a_stays_ahead():
 
 
 def test_paired_difference_and_probability():
+    n = MIN_REPLICATES_FOR_P
     outcomes = {
-        "a": {"npv": np.array([3.0, -1.0, 2.0, 4.0]), "cumulative_profit": np.zeros(4)},
-        "b": {"npv": np.zeros(4), "cumulative_profit": np.zeros(4)},
+        "a": {"npv": np.tile([3.0, -1.0, 2.0, 4.0, 0.0], n // 5), "cumulative_profit": np.zeros(n)},
+        "b": {"npv": np.zeros(n), "cumulative_profit": np.zeros(n)},
     }
-    monthly = {name: {"cumulative_profit": np.zeros((4, 3))} for name in "ab"}
+    monthly = {name: {"cumulative_profit": np.zeros((n, 3))} for name in "ab"}
     result = paired("a", "b", outcomes, monthly)
-    assert result["npv_diff"]["mean"] == 2.0
-    assert result["p_a_beats_b"] == 0.75
+    assert result["npv_diff"]["mean"] == pytest.approx(1.6)
+    assert result["p_a_beats_b"] == 0.6  # a tie is not a win
     assert result["crossover_month"] == {"median": None, "ci50": None, "share_never": 1.0}
+
+
+def test_one_replicate_gives_no_interval_and_too_few_give_no_probability():
+    assert mean_ci(np.array([5.0])) == {"mean": 5.0, "ci95": None}
+    assert mean_ci(np.array([5.0, 5.0]))["ci95"] == [5.0, 5.0]
+    few = {name: {"npv": np.arange(3.0) * (name == "a"), "cumulative_profit": np.zeros(3)} for name in "ab"}
+    monthly = {name: {"cumulative_profit": np.zeros((3, 2))} for name in "ab"}
+    assert paired("a", "b", few, monthly)["p_a_beats_b"] is None
 
 
 def test_results_round_trip(tmp_path):

@@ -159,7 +159,8 @@ def test_simulate_takes_any_real_parameter_by_identifier():
 
 def test_a_line_on_stderr_while_kernels_compile_and_none_from_a_warm_cache(tmp_path):
     code = (
-        "import numpy as np; from model.firm import _pay; _pay(np.zeros((1, 1), np.int8), np.zeros((1, 1)), np.ones(1))"
+        "import numpy as np; from model.firm import _pay; "
+        "_pay(np.zeros((1, 1), np.int8), np.zeros((1, 1)), np.ones((1, 1)), np.ones(1))"
     )
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     runs = [

@@ -69,7 +69,7 @@ def test_french_layoff_redeployment_notice_and_severance_by_hand():
     model.run_for(12)
     m = model.monthly()
     loaded = 1.30  # French employer contributions
-    np.testing.assert_allclose(m["training"].sum(), 1500.0)
+    np.testing.assert_allclose(m["redeployment"].sum(), 1500.0)
     np.testing.assert_allclose(m["payroll"][:2], (CLERK + REP) * loaded)
     np.testing.assert_allclose(m["notice_pay"][[2, 3]], CLERK * loaded)
     np.testing.assert_allclose(m["severance"].sum(), severance)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from model import actions
 from model.accounting import severance_eur
 from model.customers import serve
 from model.firm import build_firm, equilibrium_presence, run_month
@@ -101,7 +102,7 @@ def test_survivor_shock_is_concave_in_the_share_laid_off():
     for count in (98, 48):  # one layoff = about 1 % then 2 % of the firm
         data = tiny_firm(**{"roles.1.count": count})
         firm, _ = firm_of(data)
-        firm.lay_off(firm.select(np.ones(firm.n_replicates, int), "last_in_first_out"))
+        actions.lay_off(firm, actions.select(firm, np.ones(firm.n_replicates, int), "last_in_first_out"))
         shocks.append(firm.survivor_penalty[0])
     one, two = shocks
     assert one == pytest.approx(0.2 * (1 / 99 / 0.01) ** 0.2)
@@ -140,9 +141,9 @@ def test_targeting_rules_pick_the_expected_people():
     firm.idle[:] = [0.1, 0.6, 0.3, 0.2]
     firm.tenure[:] = [50.0, 10.0, 5.0, 80.0]
     one = np.ones(firm.n_replicates, int)
-    assert np.all(firm.select(one, "most_freed")[:, 1])
-    assert np.all(firm.select(one, "last_in_first_out")[:, 2])
-    assert np.all(firm.select(one * 9, "most_freed").sum(1) == 4)  # never more than there are
+    assert np.all(actions.select(firm, one, "most_freed")[:, 1])
+    assert np.all(actions.select(firm, one, "last_in_first_out")[:, 2])
+    assert np.all(actions.select(firm, one * 9, "most_freed").sum(1) == 4)  # never more than there are
 
 
 def test_absorb_conserves_hours_and_squeezes_beyond_idle_time():
