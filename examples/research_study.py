@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(ROOT / "results" / f"study-{datetime.now():%Y%m%d-%H%M%S}"))
     args = parser.parse_args(argv)
     out = Path(args.out)
+    commit = git_commit()  # before this script rewrites its own figures and numbers
     scenario = resolve_scenario(SCENARIO)
     seed = scenario.simulation.seed
     sections = []
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     body = "\n\n".join(f"## {title}\n\n{what}, seed {seed}:\n\n```text\n{text}\n```" for title, what, text in sections)
     (ROOT / "docs" / "research-study.md").write_text(
         "# The worked study (generated)\n\n"
-        f"Written by `python -m examples.research_study` at commit `{git_commit()}` on the default scenario "
+        f"Written by `python -m examples.research_study` at commit `{commit}` on the default scenario "
         "(`scenarios/assistant.toml`); rerun it to refresh every number and figure. See "
         "[research-guide.md](research-guide.md) for how to read each part.\n\n"
         f"The `[uncertain]` space (defaults of docs/calibration.md):\n\n| key | low | high |\n|---|---:|---:|\n{space}\n\n"
