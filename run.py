@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -50,6 +51,8 @@ class Parser(argparse.ArgumentParser):
 
 
 def main(argv: list[str] | None = None) -> int:
+    if os.getcwd() not in sys.path:  # a custom policy (kind = "package.module:Class") in the folder run from,
+        sys.path.append(os.getcwd())  # as `python -m` would find it; worker processes inherit the path
     parser = build_parser()
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
@@ -189,6 +192,7 @@ def add_research_commands(sub) -> None:
     sensitivity = study_parser(sub, "sensitivity", "Morris or Sobol indices over the [uncertain] ranges", replicates=20)
     sensitivity.add_argument("--method", choices=("morris", "sobol"), default="morris")
     sensitivity.add_argument("--samples", type=positive_int, help="Morris trajectories (10) or Sobol N (256)")
+    sensitivity.add_argument("--second-order", action="store_true", help="Sobol: also the indices of pairs (S2)")
     add_pair(sensitivity, metric=True)
     discover = study_parser(sub, "discover", "PRIM boxes of where each road wins (EMA Workbench)", replicates=10)
     discover.add_argument("--samples", type=positive_int, default=256, help="Latin hypercube points")
@@ -535,7 +539,7 @@ def plan_points(args: argparse.Namespace, scenario, seed: int) -> tuple[list[dic
         from experiments.sensitivity import sensitivity_points
 
         samples = args.samples or (10 if args.method == "morris" else 256)
-        return sensitivity_points(scenario, args.method, samples, seed)
+        return sensitivity_points(scenario, args.method, samples, seed, args.second_order)
     from experiments.discover import discover_points
 
     return discover_points(scenario, args.samples, seed)

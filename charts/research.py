@@ -82,7 +82,7 @@ def tornado(indices: pd.DataFrame, a: str, b: str, metric: str = "npv", theme="t
     fig = go.Figure(go.Bar(x=frame["mu_star"], y=frame["parameter"], orientation="h", marker={"color": bar_colours},
                            error_x={"type": "data", "array": frame["mu_star_ci"], "color": INK}))  # fmt: skip
     top = indices.loc[indices["mu_star"].idxmax()]
-    title = f"{top['parameter']} moves the {a} − {b} {metric} difference most"
+    title = f"{top['parameter']} moves the paired {metric} difference most"
     subtitle = (f"Morris screening: mean absolute effect μ* on the paired {metric} difference with 95 % intervals; "
                 f"colour: the sign of μ ({a}'s colour: raising it favours {a})")  # fmt: skip
     fig.update_layout(_layout(style, title, subtitle), xaxis=style.axis(f"μ* ({metric}, EUR)"), yaxis=style.axis(""))
@@ -99,8 +99,9 @@ def sobol_bars(indices: pd.DataFrame, a: str, b: str, metric: str = "npv", theme
         fig.add_trace(go.Bar(x=frame[name], y=frame["parameter"], orientation="h", name=name, marker={"color": colour},
                              error_x={"type": "data", "array": frame[f"{name}_ci"], "color": INK}))  # fmt: skip
     top = indices.loc[indices["ST"].idxmax()]
-    title = f"{top['parameter']} explains most of the variance of the {a} − {b} {metric} difference"
-    subtitle = "Sobol indices with 95 % intervals: S1 alone, ST with all its interactions"
+    title = f"{top['parameter']} explains most of the variance"
+    subtitle = (f"Sobol indices of the paired {metric} difference {a} − {b} with 95 % intervals: S1 alone, ST with"
+                " all its interactions")  # fmt: skip
     fig.update_layout(_layout(style, title, subtitle), barmode="group", xaxis=style.axis("share of variance"),
                       yaxis=style.axis(""), showlegend=True)  # fmt: skip
     return fig
@@ -119,11 +120,11 @@ def prim_boxes(boxes: list[dict], ranges: dict[str, list[float]], theme="talk"):
         fig.add_trace(go.Bar(x=np.subtract(high, low), base=low, y=[f"{box['winner']}: {n}" for n in names],
                              orientation="h", marker={"color": colours[box["winner"]]}, text=labels,
                              textposition="inside", name=f"{box['winner']} wins"))  # fmt: skip
-    title = " · ".join(box["description"] for box in boxes) or "No region where one road wins in most runs"
-    subtitle = "PRIM boxes over the [uncertain] ranges (0 = low end, 1 = high end of each range); " + "; ".join(
-        f"{box['winner']}: coverage {100 * box['coverage']:.0f} %, density {100 * box['density']:.0f} %"
-        for box in boxes
-    )
+    # the title stays on one line (conditions can be long): they go to the subtitle, one box a line
+    title = " · ".join(f"{box['winner']} wins in {100 * box['density']:.0f} % of runs in its box" for box in boxes)
+    lines = [f"{box['description']} (coverage {100 * box['coverage']:.0f} %)" for box in boxes]
+    subtitle = "<br>".join([*lines, "PRIM boxes over the [uncertain] ranges (0 = low end, 1 = high end of each range)"])
+    title = title or "No region where one road wins in most runs"
     fig.update_layout(_layout(style, title, subtitle), xaxis=style.axis("position in the range", range=[0, 1]),
                       yaxis=style.axis(""), showlegend=False)  # fmt: skip
     return fig

@@ -89,15 +89,14 @@ def _coerced(base: Scenario, path: str, value: Any) -> Any:
     return value
 
 
-_DUMPS: dict[int, tuple[Scenario, dict]] = {}
+_LAST_DUMP: list[tuple[Scenario, dict]] = []  # the last base scenario and its data: a sweep reuses one base
 
 
 def _dump(base: Scenario) -> dict:
-    """The validated base scenario as data, dumped once per scenario object."""
-    kept = _DUMPS.get(id(base))
-    if kept is None or kept[0] is not base:
-        kept = _DUMPS[id(base)] = (base, base.model_dump(mode="python"))
-    return kept[1]  # apply_overrides copies it before changing anything
+    """The validated base scenario as data, dumped once while the same scenario object is the base."""
+    if not _LAST_DUMP or _LAST_DUMP[0][0] is not base:
+        _LAST_DUMP[:] = [(base, base.model_dump(mode="python"))]
+    return _LAST_DUMP[0][1]  # apply_overrides copies it before changing anything
 
 
 def shape_of(scenario: Scenario) -> tuple:
@@ -129,14 +128,11 @@ def _run_batch(scenarios: list[Scenario], policies: list[str], seeds: list[np.ra
     The seam for the engine's batching of parameter points: replace this loop by one engine call whose rows
     are points x replicates, with the same numbers as each point run alone.
     """
-    runs = [run_policies(scenario, policies, seeds) for scenario in scenarios]
-    return {
-        policy: {
-            name: np.stack([outcomes(run[policy], s.headcount)[name] for run, s in zip(runs, scenarios)])
-            for name in OUTCOMES
-        }
-        for policy in policies
-    }
+    results = [
+        {policy: outcomes(monthly, s.headcount) for policy, monthly in run_policies(s, policies, seeds).items()}
+        for s in scenarios
+    ]
+    return {policy: {name: np.stack([r[policy][name] for r in results]) for name in OUTCOMES} for policy in policies}
 
 
 def run_task(base: Scenario, points: list[Point], policies: list[str], root_seed: int, start: int, stop: int):

@@ -8,12 +8,12 @@ the number of workers), so the same root seed gives identical numbers with 1 or 
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 
 import numpy as np
 
+from experiments.executors import local_executor
 from model.firm import run_policies
 from model.scenario import Scenario
 from model.state import streams
@@ -75,7 +75,7 @@ def _run_blocks(scenario, policies, replicates, root_seed, jobs, executor, on_bl
             if on_block:
                 on_block(stop - start)
         return
-    pool = executor or ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or local_executor(jobs)  # warm workers: kernels loaded once per worker, from a warm cache
     try:
         futures = [pool.submit(run_block, scenario, policies, root_seed, start, stop) for start, stop in spans]
         for future, (start, stop) in zip(futures, spans):

@@ -131,7 +131,7 @@ def format_indices(indices) -> str:
     for _, row in indices.iterrows():
         cells = [f"{row[n]:>10.3g} ± {row[n + '_ci']:<9.2g}" if f"{n}_ci" in row else f"{row[n]:>22.3g}" for n in names]
         lines.append(f"  {row['parameter']:<{width}}  " + "  ".join(cells))
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def format_boxes(boxes: list[dict]) -> str:

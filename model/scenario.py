@@ -485,7 +485,8 @@ def monthly_rate(annual: float) -> float:
 # --- the uncertain space: what a sensitivity analysis or scenario discovery varies --------------------------
 
 # Ranges of docs/calibration.md ("range to sweep"), used when a scenario declares no [uncertain] table: the
-# levers (but the horizon) and the weakly sourced behavioural parameters the verdict may hinge on.
+# levers (but the horizon) and the weakly sourced behavioural parameters the verdict may hinge on. Automation
+# starts at 0.5, not 0: without the tool both roads are the same firm, a different question.
 DEFAULT_UNCERTAIN: dict[str, tuple[float, float]] = {
     "levers.automation_scale": (0.5, 1.5),
     "levers.reskilling_success": (0.3, 0.9),

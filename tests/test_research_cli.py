@@ -20,7 +20,20 @@ SHORT = ["--set", "levers.years=1"]
 
 
 def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """``python run.py ARGS`` in a new process (as a user runs it)."""
     return subprocess.run([*RUN, *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
+
+
+@pytest.fixture
+def cli(capsys):
+    """``run.py``'s main in this process (the same code, without paying the imports again): (code, out, err)."""
+
+    def call(*args: str) -> subprocess.CompletedProcess:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return call
 
 
 def test_sweep_writes_a_tidy_dataset_a_summary_and_a_full_manifest(tmp_path):
@@ -46,12 +59,12 @@ def test_sweep_writes_a_tidy_dataset_a_summary_and_a_full_manifest(tmp_path):
     assert again.returncode == 2 and "already holds results" in again.stderr  # never overwrites a run
 
 
-def test_frontier_breakeven_sensitivity_and_discover_run_on_small_inputs(tmp_path):
-    frontier = run("frontier", "assistant", "--x", "levers.reskilling_success=0:1:3", "--y",
+def test_frontier_breakeven_sensitivity_and_discover_run_on_small_inputs(tmp_path, cli):
+    frontier = cli("frontier", "assistant", "--x", "levers.reskilling_success=0:1:3", "--y",
                    "levers.customer_sensitivity_scale=0:2:2", "--replicates", "4", *SHORT, "--out", str(tmp_path / "f"))  # fmt: skip
     assert frontier.returncode == 0, frontier.stderr
     assert "toss-up" in frontier.stdout and (tmp_path / "f" / "charts" / "frontier.html").exists()
-    breakeven = run("breakeven", "assistant", "--lever", "reskilling_success", "--replicates", "4", *SHORT, "--json")
+    breakeven = cli("breakeven", "assistant", "--lever", "reskilling_success", "--replicates", "4", *SHORT, "--json")
     assert breakeven.returncode == 0, breakeven.stderr
     [entry] = json.loads(breakeven.stdout)
     assert entry["lever"] == "reskilling_success" and entry["verdict"] in (
@@ -59,7 +72,7 @@ def test_frontier_breakeven_sensitivity_and_discover_run_on_small_inputs(tmp_pat
         "a_wins_everywhere",
         "b_wins_everywhere",
     )
-    sensitivity = run("sensitivity", "assistant", "--method", "morris", "--samples", "2", "--replicates", "2", *SHORT,
+    sensitivity = cli("sensitivity", "assistant", "--method", "morris", "--samples", "2", "--replicates", "2", *SHORT,
                       "--out", str(tmp_path / "m"))  # fmt: skip
     assert sensitivity.returncode == 0, sensitivity.stderr
     assert "mu_star" in sensitivity.stdout and (tmp_path / "m" / "charts" / "tornado.html").exists()
@@ -86,11 +99,10 @@ def test_frontier_breakeven_sensitivity_and_discover_run_on_small_inputs(tmp_pat
         ),
     ],
 )
-def test_bad_input_is_one_line_exit_2(tmp_path, capsys, args, message):
-    code = main([*args, "--out", str(tmp_path / "x")] if args[0] != "breakeven" else args)  # in-process: faster
-    stderr = capsys.readouterr().err
-    assert code == 2, stderr
-    assert message in stderr and len(stderr.strip().splitlines()) == 1
+def test_bad_input_is_one_line_exit_2(tmp_path, cli, args, message):
+    result = cli(*args, "--out", str(tmp_path / "x")) if args[0] != "breakeven" else cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def sweep_args(out) -> list[str]:
@@ -111,7 +123,7 @@ def interrupted(out, sig: int) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
-def test_a_killed_sweep_resumes_to_the_same_final_table(tmp_path):
+def test_a_killed_sweep_resumes_to_the_same_final_table(tmp_path, cli):
     killed = interrupted(tmp_path / "killed", signal.SIGKILL)
     assert killed.returncode == -signal.SIGKILL
     done = Store(tmp_path / "killed").done()
@@ -119,14 +131,14 @@ def test_a_killed_sweep_resumes_to_the_same_final_table(tmp_path):
     resumed = run("sweep", "--resume", str(tmp_path / "killed"))
     assert resumed.returncode == 0, resumed.stderr
     assert Store(tmp_path / "killed").manifest["timings"][-1]["tasks_run"] == 3 - len(done)  # only the missing
-    whole = run(*sweep_args(tmp_path / "whole"))
+    whole = cli(*sweep_args(tmp_path / "whole"))
     assert whole.returncode == 0, whole.stderr
     pd.testing.assert_frame_equal(Store(tmp_path / "killed").table(), Store(tmp_path / "whole").table())
     for name in ("summary.parquet",):
         pd.testing.assert_frame_equal(
             pd.read_parquet(tmp_path / "killed" / name), pd.read_parquet(tmp_path / "whole" / name)
         )
-    replay = run("replay", str(tmp_path / "whole" / "manifest.json"), "--out", str(tmp_path / "replay"))
+    replay = cli("replay", str(tmp_path / "whole" / "manifest.json"), "--out", str(tmp_path / "replay"))
     assert replay.returncode == 0, replay.stderr
     assert replay.stdout.startswith("replay identical to")
 
@@ -137,3 +149,20 @@ def test_ctrl_c_keeps_finished_tasks_and_says_how_to_resume(tmp_path):
     assert f"python run.py sweep --resume {tmp_path / 's'}" in stopped.stderr and "Traceback" not in stopped.stderr
     assert Store(tmp_path / "s").done()
     assert not list((tmp_path / "s" / "parts").glob(".*.tmp"))  # atomic writes: no torn part
+
+
+def test_a_custom_policy_from_the_folder_run_from_works_with_workers(tmp_path):
+    (tmp_path / "mypolicies.py").write_text(
+        'from model.policies import Policy\n\n\nclass DoNothing(Policy):\n    """Freed hours stay idle."""\n'
+    )
+    scenario = (ROOT / "scenarios" / "assistant.toml").read_text()
+    (tmp_path / "mine.toml").write_text(scenario + '\n[[policies]]\nname = "mine"\nkind = "mypolicies:DoNothing"\n')
+    result = subprocess.run(
+        [*RUN, "sweep", "mine.toml", "--vary", "levers.reskilling_success=0.2:0.8:2", "--replicates", "2",
+         "--policies", "cost_cutting,mine,status_quo", "--set", "levers.years=1", "--jobs", "2", "--out", "r"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    table = Store(tmp_path / "r").table()
+    mine, quo = (table[table["policy"] == p].reset_index(drop=True) for p in ("mine", "status_quo"))
+    pd.testing.assert_frame_equal(mine.drop(columns="policy"), quo.drop(columns="policy"))  # both leave hours idle

@@ -58,7 +58,8 @@ def test_prim_boxes_are_drawn_within_each_range():
     fig = prim_boxes([box], {"r": [0.3, 0.9]})
     bar = fig.data[0]
     assert bar.base[0] == np.float64(0.25) and bar.x[0] == np.float64(0.75)  # (0.45 - 0.3) / 0.6 to 1
-    assert fig.layout.title.text.startswith("reinvest wins in 90 %")
+    assert fig.layout.title.text == "reinvest wins in 90 % of runs in its box"
+    assert "reinvest wins in 90 % of runs when r > 0.45 (coverage 70 %)" in fig.layout.title.subtitle.text
 
 
 def test_a_frontier_study_renders_to_png(chromium, tmp_path):

@@ -88,6 +88,8 @@ def test_a_parameter_without_effect_has_zero_indices(tmp_path):
             abs(indices.loc["simulation__initial_cash_eur", first])
             < 1e-9 * indices.loc["reskilling_success", first] + 1e-6
         )
+    assert len(sensitivity_points(scenario, "sobol", 16, 1)[0]) == 16 * (2 + 2)  # N (D + 2)
+    assert len(sensitivity_points(scenario, "sobol", 16, 1, second_order=True)[0]) == 16 * (2 * 2 + 2)
     with pytest.raises(ScenarioError, match="power of two"):
         sensitivity_points(scenario, "sobol", 12, seed=1)
 
