@@ -7,9 +7,8 @@ root seed: common random numbers across points and policies, so differences betw
 policies are paired, and frontier maps are smooth.
 
 The work is cut into fixed tasks (a chunk of points of one shape x a block of replicates) whatever the executor
-or its number of workers, so the same root seed gives identical numbers everywhere. ``_run_batch`` is the seam
-where the engine's batching of parameter points plugs in: today it runs the points of a task one after the
-other through ``run_policies``; a batched engine runs them as rows of one engine call.
+or its number of workers, so the same root seed gives identical numbers everywhere. ``_run_batch`` runs the
+points of a task that can share a batch as rows of one engine call (``model.firm.run_points``).
 """
 
 from __future__ import annotations
@@ -27,7 +26,8 @@ from scipy import stats
 
 from experiments.replicates import blocks, replicate_seeds
 from model import PAIRED_OUTCOMES
-from model.firm import run_policies
+from model import firm as engine
+from model.batch import shape_key
 from model.outcomes import OUTCOMES, outcomes
 from model.policies import make_policy
 from model.scenario import Scenario, ScenarioError, apply_overrides, field_at, key_path, resolve_scenario, validate_data
@@ -123,15 +123,17 @@ def plan(scenarios: Sequence[Scenario], replicates: int, points_per_task: int = 
 
 
 def _run_batch(scenarios: list[Scenario], policies: list[str], seeds: list[np.random.SeedSequence]) -> Outcomes:
-    """Outcomes (points, replicates) of every policy for scenarios of one shape on the same seeds.
-
-    The seam for the engine's batching of parameter points: replace this loop by one engine call whose rows
-    are points x replicates, with the same numbers as each point run alone.
-    """
-    results = [
-        {policy: outcomes(monthly, s.headcount) for policy, monthly in run_policies(s, policies, seeds).items()}
-        for s in scenarios
-    ]
+    """Outcomes (points, replicates) of every policy for scenarios of one shape on the same seeds: the points
+    that can share a batch of the engine (``model.batch.shape_key``) run as rows of one engine call, with the
+    same numbers as each point run alone."""
+    groups: dict[tuple, list[int]] = {}
+    for i, scenario in enumerate(scenarios):
+        groups.setdefault(shape_key(scenario), []).append(i)
+    results: list[dict] = [{}] * len(scenarios)
+    for members in groups.values():
+        batch = engine.run_points([scenarios[i] for i in members], policies, seeds)
+        for i, monthly_of in zip(members, batch):
+            results[i] = {policy: outcomes(monthly, scenarios[i].headcount) for policy, monthly in monthly_of.items()}
     return {policy: {name: np.stack([r[policy][name] for r in results]) for name in OUTCOMES} for policy in policies}
 
 
