@@ -163,12 +163,14 @@ def send_back_to_required(firm: FirmState, rows: np.ndarray, from_tasks: np.ndar
 def return_lent_hours(firm: FirmState) -> None:
     """Hours lent to required work come back (as idle time, for the policy to place again) as soon as the
     task has more hands than it needs: at most last month's surplus, from the lenders in proportion."""
-    if not firm.lent.any():
+    lending = np.flatnonzero(firm.lent.any((1, 2)))  # computed on the replicates with hours lent only
+    if not lending.size:
         return
-    surplus = np.maximum(-firm.required_gap, 0.0) / firm.hours_per_month  # (R, K) shares of a month
-    lent = firm.lent.sum(1)  # (R, K)
-    share = np.divide(np.minimum(surplus, lent), lent, out=np.zeros_like(lent), where=lent > 0)
-    back = firm.lent * share[:, None, :]
-    firm.lent -= back
-    firm.hours -= back
-    firm.idle += back.sum(-1)
+    surplus = np.maximum(-firm.required_gap[lending], 0.0) / firm.hours_per_month  # (rows, K) shares of a month
+    lent = firm.lent[lending]
+    total = lent.sum(1)  # (rows, K)
+    share = np.divide(np.minimum(surplus, total), total, out=np.zeros_like(total), where=total > 0)
+    back = lent * share[:, None, :]
+    firm.lent[lending] = lent - back
+    firm.hours[lending] -= back
+    firm.idle[lending] += back.sum(-1)
