@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from charts.i18n import number, percent, years_text
 from model.scenario import Scenario
@@ -20,20 +20,11 @@ from workshop.engine import canonical
 from workshop.i18n import policy_name, t
 from workshop.levers import spec
 
-
-class BreakEvenLike(Protocol):
-    """What the page reads of ``experiments.breakeven.BreakEven``."""
-
-    lever: str
-    low: float
-    high: float
-    value: float | None
-    interval: tuple[float, float] | None
-    verdict: str
-    a_wins_above: bool | None
+if TYPE_CHECKING:
+    from experiments.breakeven import BreakEven
 
 
-def load_breakevens() -> Callable[..., list[BreakEvenLike]] | None:
+def load_breakevens() -> Callable[..., list[BreakEven]] | None:
     """``experiments.breakeven.breakevens``, or None where the research toolkit does not have it yet."""
     try:
         from experiments.breakeven import breakevens
@@ -58,7 +49,7 @@ def value_text(lever: str, value: float, lang: str) -> str:
     return number(value, lang, 2)
 
 
-def mark_text(mark: BreakEvenLike, scenario: Scenario, a: str, b: str, lang: str) -> str:
+def mark_text(mark: BreakEven, scenario: Scenario, a: str, b: str, lang: str) -> str:
     """The sentence under a slider: who wins on which side of the break-even value."""
     names = {"a": policy_name(scenario, a, lang), "b": policy_name(scenario, b, lang)}
     lo, hi = value_text(mark.lever, mark.low, lang), value_text(mark.lever, mark.high, lang)
@@ -83,7 +74,7 @@ def mark_text(mark: BreakEvenLike, scenario: Scenario, a: str, b: str, lang: str
     return text
 
 
-def slider_marks(low: float, high: float, lever: str, lang: str, mark: BreakEvenLike | None) -> dict[str, Any]:
+def slider_marks(low: float, high: float, lever: str, lang: str, mark: BreakEven | None) -> dict[str, Any]:
     """The slider's marks: its two ends, and the break-even value when the roads cross inside the range."""
     marks: dict[str, Any] = {f"{v:g}": value_text(lever, v, lang) for v in (low, high)}
     if mark is not None and mark.verdict == "crosses" and mark.value is not None and low <= mark.value <= high:
@@ -95,17 +86,17 @@ class MarkCache:
     """Break-even points by their inputs (scenario with its levers, pair, replicates, seed), bounded in size
     and shared by sessions (identical inputs give identical points)."""
 
-    def __init__(self, breakevens: Callable[..., list[BreakEvenLike]] | None, size: int = 16):
+    def __init__(self, breakevens: Callable[..., list[BreakEven]] | None, size: int = 16):
         self.breakevens = breakevens
         self.size = size
-        self._points: OrderedDict[str, dict[str, BreakEvenLike]] = OrderedDict()
+        self._points: OrderedDict[str, dict[str, BreakEven]] = OrderedDict()
         self._lock = threading.Lock()
 
     @property
     def available(self) -> bool:
         return self.breakevens is not None
 
-    def points(self, scenario: Scenario, a: str, b: str, replicates: int) -> dict[str, BreakEvenLike]:
+    def points(self, scenario: Scenario, a: str, b: str, replicates: int) -> dict[str, BreakEven]:
         """Lever -> break-even point of A against B around the scenario's current levers."""
         seed = scenario.simulation.seed
         key = canonical({"scenario": scenario.model_dump(mode="json"), "a": a, "b": b, "r": replicates, "s": seed})

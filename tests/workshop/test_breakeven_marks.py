@@ -7,26 +7,12 @@ The research toolkit's ``BreakEven`` is used when it exists; until then a stand-
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 import pytest
 
 from charts.i18n import NNBSP
+from experiments.breakeven import BreakEven
 from workshop.breakeven_marks import MarkCache, load_breakevens, mark_text, slider_marks
-
-try:
-    from experiments.breakeven import BreakEven
-except ImportError:
-
-    @dataclass
-    class BreakEven:
-        lever: str
-        low: float
-        high: float
-        value: float | None
-        interval: tuple[float, float] | None
-        verdict: str
-        a_wins_above: bool | None
 
 
 def point(lever="reskilling_success", value=0.42, verdict="crosses", above=True, interval=None, low=0.0, high=1.0):
