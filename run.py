@@ -211,6 +211,11 @@ def study_parser(sub, name: str, text: str, replicates: int) -> argparse.Argumen
     parser.add_argument("--out", help=f"results directory (default: results/{name}-SCENARIO-DATE-TIME)")
     parser.add_argument("--resume", metavar="DIR", help="finish an interrupted run (its own options are used)")
     parser.add_argument("--no-charts", action="store_true", help="skip the HTML charts")
+    parser.add_argument(
+        "--points-per-task", type=positive_int, metavar="N",
+        help="points per unit of work (default: about 4096 engine rows; smaller: finer progress and resume, less "
+        "memory a worker; results do not depend on it)",
+    )  # fmt: skip
     return parser
 
 
@@ -518,7 +523,7 @@ def plan_study(args: argparse.Namespace):
     options = {} if args.command == "sweep" else {"a": args.a, "b": args.b, "metric": getattr(args, "metric", "npv")}
     out = results_dir(args.out, f"{args.command}-{scenario.meta.name}", fresh=True)
     return study.start(out, args.command, path, scenario, list(args.set), points, design, policies,
-                       args.replicates, seed, options)  # fmt: skip
+                       args.replicates, seed, options, args.points_per_task)  # fmt: skip
 
 
 def plan_points(args: argparse.Namespace, scenario, seed: int) -> tuple[list[dict], dict]:

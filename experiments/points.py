@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from scipy import stats
 
-from experiments.replicates import blocks, replicate_seeds
+from experiments.replicates import BLOCK, blocks, replicate_seeds
 from model import PAIRED_OUTCOMES
 from model import firm as engine
 from model.batch import shape_key
@@ -35,7 +35,9 @@ from model.scenario import Scenario, ScenarioError, apply_overrides, field_at, k
 Point = dict[str, Any]
 Outcomes = dict[str, dict[str, np.ndarray]]  # policy -> outcome -> (points, replicates)
 
-POINTS_PER_TASK = 16
+ROWS_PER_TASK = 4096  # engine rows (points x policies x replicates) of a unit of work: a month's decisions are a
+# few hundred numpy calls whatever the rows, so bigger tasks pay them fewer times; 4096 rows of the default firm
+# hold a few tens of MB
 # Sections without cross-field rules: a value set there is checked against its own field and the section is
 # copied, instead of validating the whole scenario again (about 50 times faster per point).
 FREE_SECTIONS = {"simulation", "levers", "customers", "engagement", "turnover", "labour_market", "learning"}
@@ -113,7 +115,12 @@ class Task:
     stop: int
 
 
-def plan(scenarios: Sequence[Scenario], replicates: int, points_per_task: int = POINTS_PER_TASK) -> list[Task]:
+def task_size(replicates: int, n_policies: int) -> int:
+    """Points per task: as many as ``ROWS_PER_TASK`` rows hold with a block of replicates of every policy."""
+    return max(1, ROWS_PER_TASK // (min(replicates, BLOCK) * n_policies))
+
+
+def plan(scenarios: Sequence[Scenario], replicates: int, points_per_task: int) -> list[Task]:
     """Fixed tasks: points grouped by shape (in their order), chunked, times the fixed replicate blocks."""
     groups: dict[tuple, list[int]] = {}
     for index, scenario in enumerate(scenarios):
@@ -217,7 +224,7 @@ def run_points(
     root_seed: int | None = None,
     executor: Executor | None = None,
     on_progress: Callable[[int], None] | None = None,
-    points_per_task: int = POINTS_PER_TASK,
+    points_per_task: int | None = None,
 ) -> PointsResult:
     """Simulate ``policies`` at every point on the same ``replicates`` seeds of ``root_seed``.
 
@@ -229,14 +236,14 @@ def run_points(
         root_seed: root seed (default: the scenario's ``simulation.seed``).
         executor: any ``concurrent.futures`` executor (``experiments.executors``), or None for this process.
         on_progress: called with the number of point-replicates each finished task adds.
-        points_per_task: points per unit of work (results do not depend on it).
+        points_per_task: points per unit of work (default ``task_size``; results do not depend on it).
 
     Returns:
         A PointsResult with (points, replicates) arrays of every outcome of every policy.
     """
     base, scenarios, names = prepare(scenario, points, policies)
     seed = base.simulation.seed if root_seed is None else root_seed
-    tasks = dict(enumerate(plan(scenarios, replicates, points_per_task)))
+    tasks = dict(enumerate(plan(scenarios, replicates, points_per_task or task_size(replicates, len(names)))))
     collected = {p: {m: np.empty((len(points), replicates)) for m in OUTCOMES} for p in names}
     for index, result in run_tasks(base, points, names, seed, tasks, executor):
         task = tasks[index]

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from experiments import discover, frontier, sensitivity, sweep
-from experiments.points import POINTS_PER_TASK
+from experiments.points import task_size
 from experiments.results import Store, provenance
 from model.scenario import Scenario
 
@@ -42,14 +42,14 @@ def start(
     replicates: int,
     root_seed: int,
     options: dict | None = None,
-    points_per_task: int = POINTS_PER_TASK,
+    points_per_task: int | None = None,
 ) -> Store:
     """A new study directory holding the plan; nothing is simulated yet."""
     manifest = {
         "experiment": experiment, "scenario_path": scenario_path, "scenario": scenario.meta.name,
         "overrides": overrides, "policies": policies, "replicates": replicates, "root_seed": root_seed,
         "years": scenario.levers.years, "design": design, "options": options or {}, "points": len(points),
-        "points_per_task": points_per_task, **provenance(scenario_path, scenario),
+        "points_per_task": points_per_task or task_size(replicates, len(policies)), **provenance(scenario_path, scenario),
     }  # fmt: skip
     return Store.create(out, manifest, scenario, points)
 

@@ -16,6 +16,12 @@ import numpy as np
 from model.accounting import severance_eur
 from model.state import LEAVING, NOTICE, TARGETING_RULES, TRAINING, WORKING, FirmState, pick
 
+PERSON_RULES = (  # the jurisdiction rules a departure reads, person by person
+    "notice_months", "notice_months_under_2_years", "redeployment_months", "mutual_agreement_months",
+    "mutual_agreement_contribution_rate", "severance_months_per_year_first_10", "severance_months_per_year_beyond_10",
+    "severance_min_tenure_months",
+)  # fmt: skip
+
 ExitRoute = Literal["dismissal", "mutual_agreement"]
 
 
@@ -34,10 +40,10 @@ def select(firm: FirmState, count: np.ndarray, rule: str, candidates: np.ndarray
     return pick(count, score[rule](), pool, firm.tiebreak)
 
 
-def notice_months(firm: FirmState, tenure_months: np.ndarray) -> np.ndarray:
+def notice_months(rules: dict[str, np.ndarray], tenure_months: np.ndarray) -> np.ndarray:
     """Months of notice from the service at notification (France, L1234-1: one month under two years)."""
-    notice, under_2_years = firm.rules["notice_months"], firm.rules["notice_months_under_2_years"]
-    return np.where(tenure_months < 24, min(notice, under_2_years), notice)
+    notice, under_2_years = rules["notice_months"], rules["notice_months_under_2_years"]
+    return np.where(tenure_months < 24, np.minimum(notice, under_2_years), notice)
 
 
 def lay_off(
@@ -50,19 +56,19 @@ def lay_off(
     """Announce departures by ``route``; colleagues take the work over at the exit (see the module docstring)."""
     if not mask.any():
         return
-    rules = firm.rules
     headcount = firm.occupied.sum(1)
     laid_off = mask.sum(1)
     people = np.nonzero(mask)
+    rules = {name: firm.rule(name)[people[0]] for name in PERSON_RULES}  # each person's point's rules
     tenure = firm.tenure[people]
     monthly_pay = firm.salary_month[people[1]] * firm.fte[people]
     if route == "dismissal":
-        notice = notice_months(firm, tenure)
+        notice = notice_months(rules, tenure)
         firm.status[people] = LEAVING
         firm.timer[people] = rules["redeployment_months"]
         firm.notice_due[people] = notice
         firm.severance_due[people] = severance_eur(monthly_pay, tenure + rules["redeployment_months"] + notice, rules)
-        firm.ledger.spend("redeployment", laid_off * rules["redeployment_cost_eur"])
+        firm.ledger.spend("redeployment", laid_off * firm.rule("redeployment_cost_eur"))
     else:
         months = rules["mutual_agreement_months"]
         firm.status[people] = NOTICE
@@ -85,8 +91,10 @@ def lay_off(
 
 def survivor_shock(firm: FirmState, share: np.ndarray) -> np.ndarray:
     """Engagement shock of laying off ``share`` of the staff within a year: S (share / 1 %)^exponent."""
-    e = firm.scenario.engagement
-    return e.survivor_shock * firm.scenario.levers.survivor_effect_scale * (share / 0.01) ** e.survivor_exponent
+    scale = firm.per_row(
+        "survivor_shock", lambda f: f.scenario.engagement.survivor_shock * f.scenario.levers.survivor_effect_scale
+    )
+    return scale * (share / 0.01) ** firm.per_row("engagement.survivor_exponent")
 
 
 def reduce_hours(firm: FirmState, reduction: np.ndarray) -> None:
@@ -149,7 +157,7 @@ def send_back_to_required(firm: FirmState, rows: np.ndarray, from_tasks: np.ndar
     per_person = take.sum(-1)  # (rows, N)
     to_tasks = undone / np.maximum(undone.sum(1, keepdims=True), 1e-12)  # (rows, K)
     added = per_person[..., None] * to_tasks[:, None, :]
-    handover = firm.scenario.learning.skill_after_handover
+    handover = firm.per_row("learning.skill_after_handover")[acting, None, None]
     skill = firm.skill[acting]
     np.copyto(skill, handover, where=(added > 0) & (skill < handover))
     firm.skill[acting] = skill

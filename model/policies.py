@@ -54,6 +54,11 @@ class Policy:
 
     kind: ClassVar[str] = ""
     Params: ClassVar[type[BaseModel]] = ManagerParams
+    # True: the policy reads every parameter point's value per row (``firm.per_row``, ``firm.rule``,
+    # ``firm.adoption``), never ``firm.scenario``, ``firm.rules`` or ``firm.schedule``, so one object can run the
+    # rows of several points that share its parameters (``model.firm.policy_steps``). A class must say so itself:
+    # a subclass does not inherit it.
+    handles_several_points: ClassVar[bool] = False
     undone_streak: np.ndarray | int = 0  # months in a row with required work undone beyond the tolerance
 
     def __init__(self, name: str, params: BaseModel | None = None):
@@ -102,6 +107,8 @@ class StatusQuo(Policy):
     """Nobody decides anything about the tool: freed hours stay idle (the reference the brief calls 'idle
     time'); required work left undone (e.g. while a post is vacant) is bought as by every manager."""
 
+    handles_several_points = True
+
 
 class CuttingParams(ManagerParams):
     targeting: Literal["most_freed", "lowest_performer", "last_in_first_out"] = "most_freed"
@@ -148,20 +155,23 @@ class CostCutting(Policy):
     minimum part-time); people leave by dismissal or mutual agreement."""
 
     Params = CuttingParams
+    handles_several_points = True
 
     def decide(self, firm: FirmState) -> None:
         self.cut(firm, kept_share=0.0)
 
     def cut(self, firm: FirmState, kept_share: float) -> None:
         p = self.params
-        if firm.schedule.adoption[firm.month + 1] < p.adoption_before_cut:
+        adopted = firm.adoption(firm.month + 1) >= p.adoption_before_cut
+        if not adopted.any():
             return
         if p.cut == "reduced_hours":
-            floor = firm.rules["min_part_time_fte"]
+            floor = firm.rule("min_part_time_fte")[:, None]
             reduction = np.minimum(firm.idle * (1.0 - kept_share), firm.fte - floor) * (firm.status == WORKING)
-            actions.reduce_hours(firm, np.where(reduction >= p.min_reduction_fte, reduction, 0.0))
+            cut = (reduction >= p.min_reduction_fte) & adopted[:, None]
+            actions.reduce_hours(firm, np.where(cut, reduction, 0.0))
             return
-        target = fte_count(firm.freed_by_tool() * (1.0 - kept_share), p.min_fte_to_cut)
+        target = np.where(adopted, fte_count(firm.freed_by_tool() * (1.0 - kept_share), p.min_fte_to_cut), 0)
         if not (posts_to_cut(firm, target) > 0).any():  # the cut is made: nothing to close, nobody to select
             return
         # an open vacancy on a freed post is cut first: not refilling it needs no dismissal
@@ -184,12 +194,13 @@ class Reinvest(Policy):
     required work left undone is handed back to reskilled people first (``send_back_to_required``)."""
 
     Params = ReinvestParams
+    handles_several_points = True
 
     def target_tasks(self) -> set[str]:
         return set(self.params.targets)
 
     def prepare(self, firm: FirmState) -> None:
-        index = firm.scenario.task_index()
+        index = {task: k for k, task in enumerate(firm.tasks.ids)}
         weights = np.zeros(firm.tasks.size)
         for task, weight in self.params.targets.items():
             weights[index[task]] = weight
@@ -222,7 +233,8 @@ class Reinvest(Policy):
         firm.reskilled |= succeeded
         people = np.nonzero(succeeded)
         skill = firm.skill[people]
-        np.maximum(skill, firm.scenario.learning.skill_after_training, out=skill, where=self.targets > 0)
+        trained = firm.per_row("learning.skill_after_training")[people[0], None]
+        np.maximum(skill, trained, out=skill, where=self.targets > 0)
         firm.skill[people] = skill
         self.move_to_targets(firm, succeeded)
         firm.failed |= failed
@@ -235,6 +247,7 @@ class Hybrid(Reinvest):
     """Cut ``1 - reinvest_share`` of the freed FTEs as ``cost_cutting`` does, reinvest the hours that remain."""
 
     Params = HybridParams
+    handles_several_points = True
 
     def prepare(self, firm: FirmState) -> None:
         super().prepare(firm)
@@ -252,11 +265,14 @@ class Attrition(Policy):
     vacancy is closed at once)."""
 
     Params = AttritionParams
+    handles_several_points = True
 
     def decide(self, firm: FirmState) -> None:
-        if firm.schedule.adoption[firm.month + 1] < self.params.adoption_before_cut:
+        adopted = firm.adoption(firm.month + 1) >= self.params.adoption_before_cut
+        if not adopted.any():
             return
-        budget = posts_to_cut(firm, fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut))
+        freed = np.where(adopted, fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut), 0)
+        budget = np.where(adopted, posts_to_cut(firm, freed), 0)
         candidates = firm.backfill & (firm.occupied | firm.vacancy) & firm.automated_roles()
         chosen = pick(budget, -firm.idle - firm.vacancy, candidates, firm.tiebreak)  # open vacancies, then most idle
         firm.backfill &= ~chosen
@@ -357,14 +373,21 @@ def advance_statuses(firm: FirmState, policy: Policy) -> None:
     if gone.any():
         firm.ledger.spend("severance", (firm.severance_due * gone).sum(1))
         firm.severance_due[gone] = 0.0
-        firm.vacate(gone, newcomer_skill=firm.scenario.learning.skill_after_handover)  # the notice was worked
+        handover = firm.per_row("learning.skill_after_handover")[:, None, None]
+        firm.vacate(gone, newcomer_skill=handover)  # the notice was worked
 
 
 def reskilling_probability(firm: FirmState) -> np.ndarray:
     """logistic(logit(reskilling_success) + a * aptitude): the lever is the median-aptitude probability."""
-    p = min(max(firm.scenario.levers.reskilling_success, 1e-12), 1.0 - 1e-12)
-    logit = np.log(p / (1.0 - p)) + firm.scenario.learning.aptitude_slope * firm.aptitude
+    median = firm.per_row("reskilling_logit", median_logit)[:, None]
+    logit = median + firm.per_row("learning.aptitude_slope")[:, None] * firm.aptitude
     return 1.0 / (1.0 + np.exp(-logit))
+
+
+def median_logit(firm: FirmState) -> float:
+    """logit(reskilling_success) of a one-point firm or view, the success kept off 0 and 1."""
+    p = min(max(firm.scenario.levers.reskilling_success, 1e-12), 1.0 - 1e-12)
+    return float(np.log(p / (1.0 - p)))
 
 
 class Manager(mesa.Agent):

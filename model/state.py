@@ -120,6 +120,22 @@ def pick(count: np.ndarray, score: np.ndarray, pool: np.ndarray, tiebreak: np.nd
     return pool & (rank < np.minimum(np.maximum(count, 0), pool.sum(1))[:, None])
 
 
+class SeveralPoints:
+    """What a view of several points' rows holds instead of one point's scenario, rules or schedule."""
+
+    def __getattr__(self, name: str):
+        raise AttributeError(
+            "this view holds the rows of several parameter points: read their values per row (firm.per_row, "
+            "firm.rule, firm.adoption), or leave the policy's handles_several_points False"
+        )
+
+    __getitem__ = __getattr__
+
+
+SEVERAL_POINTS = SeveralPoints()
+ONE_POINT_VALUES = ("scenario", "rules", "schedule", "quit_rate_per_month")
+
+
 class Clock:
     """The month a firm is in, one object shared by the firm and its views."""
 
@@ -132,12 +148,14 @@ class Clock:
 class FirmState:
     """Arrays of one firm in R rows; mechanisms (model/*.py) read and update them month by month.
 
-    The rows are blocks of replicates, one block per (parameter point, policy), point by point: block (p, j)
+    The rows are blocks of replicates, one block per (parameter point, policy), policy by policy: block (p, j)
     holds the replicates of policy j at point p, and replicate i of every block uses the same random numbers
     (common random numbers across policies and points). The monthly mechanisms run once over all rows and read
-    each row's parameters (``per_row``, ``per_point`` and ``row_point``); a policy acts on its block's view
-    (``rows``), which carries its own point's scenario, jurisdiction rules, task catalogue and tool schedule.
-    The firm itself carries those of the first point, for what every point shares (tasks, roles, months).
+    each row's parameters (``per_row``, ``per_point``, ``rule`` and ``row_point``); a policy acts on a view of
+    its rows (``rows``): one point's block, which carries that point's scenario, jurisdiction rules, task
+    catalogue and tool schedule, or the blocks of several points (``policy_block``: one policy object with the
+    same parameters at every point), whose per-point values are read per row. The firm itself carries those of
+    the first point, for what every point shares (tasks, roles, months).
     """
 
     # per-row state (first axis R): what a view of some rows slices
@@ -174,7 +192,7 @@ class FirmState:
         self.block_size = draws.aptitude.shape[0]
         self.blocks_per_point = blocks_per_point
         self.copies = len(points) * blocks_per_point  # ... used by each of ``copies`` blocks of rows
-        self.row_point = np.repeat(np.arange(len(points)), self.block_size * blocks_per_point)  # (R,) point of a row
+        self.row_point = np.tile(np.repeat(np.arange(len(points)), self.block_size), blocks_per_point)  # (R,)
         self._init_people()
         self._init_customers()
         self.ledger = Ledger(self.n_replicates, self.per_row("simulation.initial_cash_eur"))
@@ -190,12 +208,19 @@ class FirmState:
 
     def block(self, point: int, policy: int) -> slice:
         """The rows of ``policy`` (its index among the policies) at ``point``."""
-        start = (point * self.blocks_per_point + policy) * self.block_size
+        start = (policy * len(self.points) + point) * self.block_size
         return slice(start, start + self.block_size)
 
+    def policy_block(self, policy: int, points: range | None = None) -> slice:
+        """The rows of ``policy`` at consecutive ``points`` (default: every point), one slice."""
+        points = range(len(self.points)) if points is None else points
+        return slice(self.block(points.start, policy).start, self.block(points.stop - 1, policy).stop)
+
     def rows(self, block: slice) -> FirmState:
-        """A view of the rows ``block`` (one point's block, or part of it): the same firm for the policy that runs
-        on those rows, with that point's scenario, made once per block. Arrays must change in place from then on
+        """A view of the rows ``block`` (one point's block, or the blocks of one policy at consecutive points):
+        the same firm for the policy that runs on those rows, made once per block. A one-point view carries its
+        point's scenario, rules and schedule; a view of several points reads them per row (``per_row``,
+        ``rule``, ``adoption``) and refuses the one-point attributes. Arrays must change in place from then on
         (the view and the firm refuse to rebind them)."""
         views = self.__dict__.setdefault("_views", {})
         key = (block.start, block.stop)
@@ -204,12 +229,14 @@ class FirmState:
         return views[key]
 
     def _view(self, block: slice) -> FirmView:
-        point = int(self.row_point[block.start])
-        assert (self.row_point[block] == point).all(), "a view holds the rows of one point"
+        points = np.unique(self.row_point[block])
+        assert (block.stop - block.start) % self.block_size == 0, "a view holds whole blocks"
         view = object.__new__(FirmView)
         shared = {k: v for k, v in vars(self).items() if k not in self.REPLICATE_STATE and k not in self.OWN_CACHES}
         view.__dict__.update(shared)
-        view.__dict__.update(self._point_state[point])
+        view.__dict__.update(self._point_state[int(points[0])])
+        if len(points) > 1:
+            view.__dict__.update({key: SEVERAL_POINTS for key in ONE_POINT_VALUES})
         view.__dict__.update({name: getattr(self, name)[block] for name in self.REPLICATE_STATE})
         view.__dict__.update(
             n_replicates=block.stop - block.start,
@@ -217,12 +244,11 @@ class FirmState:
             event_counts=self.event_counts[:, block],
             events={name: counter[block] for name, counter in self.events.items()},
             ledger=self.ledger.rows(block),
-            copies=1,
+            copies=(block.stop - block.start) // self.block_size,
             _per_row={},
             _parent=self,
             _block=block,
         )
-        assert view.n_replicates == self.block_size, "a view is one policy's block of rows"
         return view
 
     SHARED = (*REPLICATE_STATE, "layoff_window", "events", "event_counts", "ledger")
@@ -262,6 +288,14 @@ class FirmState:
         if len(self.points) == 1:
             return np.asarray(make(self))[None]  # a view of the point's own array: nothing copied
         return np.stack([np.asarray(make(self.rows(self.block(p, 0)))) for p in range(len(self.points))])
+
+    def rule(self, name: str) -> np.ndarray:
+        """(R,) a jurisdiction rule (``Scenario.jurisdiction_rules``) of each row's point."""
+        return self.per_row(f"rules.{name}", lambda f: f.rules[name])
+
+    def adoption(self, month: int) -> np.ndarray:
+        """(R,) the tool's adoption (share of its target) in ``month`` at each row's point."""
+        return self.per_point("schedule.adoption", lambda f: f.schedule.adoption)[:, month][self.row_point]
 
     def per_row(self, key: str, make: Callable[[FirmState], Any] | None = None) -> np.ndarray:
         """(R, ...) ``per_point(key, make)`` of each row's point; made once per firm (a view slices it)."""
@@ -371,7 +405,8 @@ class FirmState:
         """(R,) FTEs the tool has freed so far: the removed share of each task times the initial staffing of it
         (the manager's view of the gain, whatever has happened to the posts since)."""
         initial_fte = self.cached("initial_fte", lambda: self.role_hours[self.role].sum(0))  # (K,)
-        return np.full(self.n_replicates, self.schedule.automated[self.month + 1] @ initial_fte)
+        freed = self.per_point("freed_by_tool", lambda f: [month @ initial_fte for month in f.schedule.automated])
+        return freed[:, self.month + 1][self.row_point]
 
     def fte_cut(self) -> np.ndarray:
         """(R,) FTEs no longer paid for: posts not refilled (layoffs announced, posts closed) and hours cut from
@@ -379,9 +414,9 @@ class FirmState:
         return (1.0 - self.fte * self.backfill).sum(1)
 
     def automated_roles(self) -> np.ndarray:
-        """(N,) slots whose role has at least one task the tool has started to remove."""
-        touched = self.schedule.automated[self.month + 1] > 0
-        return (self.role_hours[:, touched] > 0).any(-1)[self.role]
+        """(R, N) slots whose role has at least one task the tool has started to remove."""
+        roles = self.per_point("automated_roles", lambda f: (f.schedule.automated > 0) @ (f.role_hours > 0).T)
+        return roles[:, self.month + 1][self.row_point][:, self.role]
 
     def absorb(self, leavers: np.ndarray, newcomer_skill: float | None = None) -> None:
         """Hand the leavers' remaining tasks to colleagues at work.

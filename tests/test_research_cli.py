@@ -107,7 +107,7 @@ def test_bad_input_is_one_line_exit_2(tmp_path, cli, args, message):
 
 def sweep_args(out) -> list[str]:
     return ["sweep", "assistant", "--vary", "levers.reskilling_success=0.1:0.9:48", "--replicates", "30",
-            "--set", "levers.years=2", "--out", str(out), "--no-charts"]  # fmt: skip
+            "--set", "levers.years=2", "--out", str(out), "--no-charts", "--points-per-task", "16"]  # fmt: skip
 
 
 def interrupted(out, sig: int) -> subprocess.CompletedProcess:

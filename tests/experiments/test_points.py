@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.points import paired_stats, plan, run_points, scenario_at, simulate_many
-from experiments.replicates import replicate_seeds
+from experiments.points import ROWS_PER_TASK, paired_stats, plan, run_points, scenario_at, simulate_many, task_size
+from experiments.replicates import BLOCK, replicate_seeds
 from model import simulate
 from model.firm import run_policies
 from model.outcomes import outcomes
@@ -52,10 +52,15 @@ def test_results_do_not_depend_on_how_the_points_are_cut_into_tasks(short):
             np.testing.assert_array_equal(whole.outcomes[policy][metric], single.outcomes[policy][metric])
 
 
+def test_a_task_holds_about_rows_per_task_rows():
+    assert task_size(100, 2) == ROWS_PER_TASK // 200 and task_size(1000, 2) == ROWS_PER_TASK // (2 * BLOCK)
+    assert task_size(200, 32) == 1  # a point bigger than a task is a task of its own
+
+
 def test_points_of_different_shapes_go_to_different_tasks(short):
     scenarios = [scenario_at(short, {"levers.years": y}) for y in (1, 2, 1)]
     assert [task.points for task in plan(scenarios, 300, points_per_task=8)] == [[0, 2], [0, 2], [1], [1]]
-    assert [(t.start, t.stop) for t in plan(scenarios, 300)][:2] == [(0, 200), (200, 300)]  # fixed replicate blocks
+    assert [(t.start, t.stop) for t in plan(scenarios, 300, 8)][:2] == [(0, 200), (200, 300)]  # fixed replicate blocks
 
 
 def test_the_fast_path_validates_like_the_full_one(short):

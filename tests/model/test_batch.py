@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from model.batch import PointsDoNotBatch, batchable, shape_key
-from model.firm import build_batch, run_points, run_policies
+from model.firm import build_batch, policy_steps, run_points, run_policies
 from model.policies import make_policy
 from model.scenario import load_scenario
 from model.state import draws_for
@@ -124,10 +124,32 @@ def test_each_block_carries_its_own_points_scenario_and_rules():
     view = firm.rows(firm.block(1, 0))
     assert view.scenario is points[1] and view.scenario.levers.reskilling_success == 0.3
     assert view.rules["notice_months"] == 0.0 and firm.rows(firm.block(0, 1)).rules["notice_months"] == 2.0
-    np.testing.assert_array_equal(firm.row_point, [0, 0, 0, 0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(firm.row_point, [0, 0, 1, 1, 0, 0, 1, 1])  # policy by policy, point by point
     # a mechanism over all rows reads each row's point: the at-will payroll has lower employer contributions
-    np.testing.assert_allclose(firm.per_row("employer_rate", lambda f: f.rules["employer_contribution_rate"]),
-                               [0.3] * 4 + [0.1] * 4)  # fmt: skip
+    np.testing.assert_allclose(firm.rule("employer_contribution_rate"), [0.3, 0.3, 0.1, 0.1] * 2)
+    several = firm.rows(firm.policy_block(0))  # cost_cutting at both points
+    np.testing.assert_array_equal(several.rule("notice_months"), [2.0, 2.0, 0.0, 0.0])
+    with pytest.raises(AttributeError, match="rows of several parameter points"):
+        several.scenario.levers  # noqa: B018
+
+
+def test_a_policy_runs_once_over_the_points_that_share_its_parameters():
+    """Policy j of consecutive points with equal parameters is one object over all their rows; a point whose
+    parameters differ, or a class that does not say it handles several points, gets its own block."""
+    points = points_of("assistant", [{}, {"levers.reskilling_success": 0.3}, {"policies.reinvest.saturation": 0.5},
+                                     {"customers.initial": 300.0}])  # fmt: skip
+    policies = [[make_policy(p, name) for name in ("cost_cutting", "reinvest")] for p in points]
+    firm = build_batch(points, policies, draws_for(points[0], seeds(2)))
+    steps = policy_steps(firm, policies)
+    assert steps[0][0] is policies[0][0] and steps[0][1] == slice(0, 8)  # cost_cutting: every point
+    assert [block for _, block in steps[1:]] == [slice(8, 12), slice(12, 14), slice(14, 16)]  # 0-1, 2, 3
+
+    class Custom(type(policies[0][0])):  # a subclass must opt in itself
+        pass
+
+    custom = [[Custom("cost_cutting", row[0].params)] for row in policies]
+    firm = build_batch(points, custom, draws_for(points[0], seeds(2)))
+    assert [block for _, block in policy_steps(firm, custom)] == [firm.block(p, 0) for p in range(4)]
 
 
 def test_points_that_change_the_shape_are_refused_with_the_key_that_differs():

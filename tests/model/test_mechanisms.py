@@ -74,7 +74,7 @@ def test_reskilling_probability_is_the_lever_at_median_aptitude_and_rises_with_a
     assert p[1] == pytest.approx(0.6)
     assert np.all(np.diff(p) > 0)
     for lever, bound in ((0.0, 1e-9), (1.0, 1 - 1e-9)):
-        firm.scenario.levers.reskilling_success = lever
+        firm, _ = firm_of(tiny_firm(**{"levers.reskilling_success": lever}))
         assert np.all(
             (reskilling_probability(firm) <= bound) if lever == 0 else (reskilling_probability(firm) >= bound)
         )
