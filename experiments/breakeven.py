@@ -2,10 +2,13 @@
 other levers held at the scenario's values, with an interval from the paired replicates.
 
 Fast enough to show live: every lever's coarse grid runs in one ``run_points`` call (common random numbers, so
-the curves are smooth), the crossing is interpolated, then refined by one more evaluation at the interpolated
-value (one regula falsi step, all levers in a second call). The interval is where the 95 % confidence bounds of
-the mean difference cross zero (interpolated on the same grid); where a bound stays on one side, the interval
-runs to the end of the lever's range.
+the curves are smooth), the crossing is interpolated, then refined by steps inside the bracket that holds it
+(the root of a parabola through the nearest values; all levers of a step in one call) until the mean difference at the new value is within one
+standard error of zero (where more evaluations cannot tell the crossing apart), the bracket is below
+``TOLERANCE`` of the range, or after ``REFINEMENTS`` steps: a curved response is not read off a straight line
+between grid values far apart. The interval is where the 95 % confidence bounds of the mean difference cross
+zero (interpolated on the same points); where a bound stays on one side, the interval runs to the end of the
+lever's range.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import numpy as np
 from experiments.points import paired_stats, run_points
 from model.scenario import LEVER_NAMES, Scenario, ScenarioError, levers, resolve_scenario
 
-GRID = 6  # values per lever in the first pass
+GRID = 5  # values per lever in the first pass
+REFINEMENTS = 3  # refining steps at most
+TOLERANCE = 0.01  # of the lever's range: a bracket this narrow is the crossing
 VERDICTS = ("crosses", "a_wins_everywhere", "b_wins_everywhere")
 
 
@@ -67,16 +72,24 @@ def breakevens(
     first = run_points(base, points, [a, b], replicates, seed, executor)
     diff = first.difference(a, b).reshape(len(names), GRID, replicates)
     curves = {name: (grids[name], diff[i]) for i, name in enumerate(names)}
-    guesses = {name: _first_crossing(x, d.mean(1), base.levers, name) for name, (x, d) in curves.items()}
-    refine = {name: g for name, g in guesses.items() if g is not None}
-    if refine:
-        second = run_points(base, [{f"levers.{n}": v} for n, v in refine.items()], [a, b], replicates, seed, executor)
-        extra = second.difference(a, b)
+    refining = set(names)
+    for _ in range(REFINEMENTS):
+        guesses = {name: _next_guess(*curves[name], base.levers, name, ranges[name]) for name in names if name in refining}
+        refine = {name: g for name, g in guesses.items() if g is not None}
+        if not refine:
+            break
+        step = run_points(base, [{f"levers.{n}": v} for n, v in refine.items()], [a, b], replicates, seed, executor)
+        extra = step.difference(a, b)
         for i, (name, value) in enumerate(refine.items()):
             x, d = curves[name]
             order = np.argsort(np.append(x, value), kind="stable")
             curves[name] = (np.append(x, value)[order], np.vstack([d, extra[i]])[order])
+        refining = {name for i, name in enumerate(refine) if abs(extra[i].mean()) > _standard_error(extra[i])}
     return [_break_even(name, *ranges[name], *curves[name], base) for name in names]
+
+
+def _standard_error(diff: np.ndarray) -> float:
+    return float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else 0.0
 
 
 def _ranges(scenario: Scenario, names: list[str]) -> dict[str, tuple[float, float]]:
@@ -101,13 +114,32 @@ def _crossings(x: np.ndarray, y: np.ndarray) -> list[tuple[float, bool]]:
     return found
 
 
-def _first_crossing(x: np.ndarray, y: np.ndarray, current, name: str) -> float | None:
-    """The crossing nearest the scenario's own value of the lever, None without one."""
-    found = _crossings(x, y)
+def _next_guess(
+    x: np.ndarray, diff: np.ndarray, current, name: str, bounds: tuple[float, float]
+) -> float | None:
+    """The next value to try for the crossing nearest the scenario's own value of the lever: where the parabola
+    through the bracket's ends and their nearest neighbour crosses zero inside the bracket (a curved response
+    is found in a step or two where a straight line creeps towards it), else the straight line's crossing.
+    None without a crossing, or when its bracket is already narrower than ``TOLERANCE`` of the range."""
+    mean = diff.mean(1)
+    found = _crossings(x, mean)
     if not found:
         return None
     value = float(getattr(current, name))
-    return min(found, key=lambda c: abs(c[0] - value))[0]
+    root = min(found, key=lambda c: abs(c[0] - value))[0]
+    hi = int(np.searchsorted(x, root))
+    lo = hi - 1
+    if np.isclose(x, root).any() or x[hi] - x[lo] <= TOLERANCE * (bounds[1] - bounds[0]):
+        return None
+    neighbours = [i for i in (lo - 1, hi + 1) if 0 <= i < len(x)]
+    if neighbours:
+        third = min(neighbours, key=lambda i: abs(x[i] - root))
+        points = sorted((lo, hi, third))
+        roots = np.roots(np.polyfit(x[points], mean[points], 2))
+        inside = [float(r.real) for r in roots if abs(r.imag) < 1e-12 and x[lo] < r.real < x[hi]]
+        if inside:
+            return min(inside, key=lambda r: abs(r - root))
+    return root
 
 
 def _break_even(name: str, low: float, high: float, x: np.ndarray, diff: np.ndarray, base: Scenario) -> BreakEven:

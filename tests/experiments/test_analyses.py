@@ -43,6 +43,28 @@ def test_break_even_interval_comes_from_the_confidence_bounds(short):
     assert flat == BreakEven("automation_scale", 0.0, 1.5, None, None, "b_wins_everywhere", None)
 
 
+def test_a_curved_response_is_refined_to_its_crossing(short, monkeypatch):
+    """The mean difference 1000 (x^2 - 0.09) crosses at 0.3, which a straight line between the first grid
+    values of [0, 5] (0 and 1.25) puts at 0.06: the refining steps bring the value to the crossing."""
+    import experiments.breakeven as module
+
+    noise = np.random.default_rng(1).standard_normal(50)
+
+    class Curve:
+        def __init__(self, points):
+            x = np.array([p["levers.new_work_demand_scale"] for p in points])
+            self.diff = 1000.0 * (x[:, None] ** 2 - 0.09) + 10.0 * noise[None, :]
+
+        def difference(self, a, b):
+            return self.diff
+
+    monkeypatch.setattr(module, "run_points", lambda base, points, *args: Curve(points))
+    (result,) = breakevens(short, ["new_work_demand_scale"], replicates=50)
+    assert result.verdict == "crosses" and result.a_wins_above
+    assert result.value == pytest.approx(0.3, abs=0.01)
+    assert result.interval[0] <= result.value <= result.interval[1]
+
+
 def test_break_evens_follow_the_mechanisms(short):
     results = {r.lever: r for r in breakevens(short, ["reskilling_success", "automation_scale"], replicates=30, seed=2)}
     reskilling = results["reskilling_success"]
