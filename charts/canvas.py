@@ -9,6 +9,7 @@ the plot, and labels at the right end of lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -158,7 +159,7 @@ class Canvas:
         """A vertical legend right of the plot (long entries: ``<br>`` splits them); the right margin grows to
         hold the widest line."""
         theme = self.style.theme
-        widest = max(len(line) for name in names for line in name.split("<br>"))
+        widest = max(len(re.sub(r"<[^>]+>", "", line)) for name in names for line in name.split("<br>"))
         self.layout["margin"]["r"] = int(0.55 * theme.text_size * widest + 60)
         self.layout["showlegend"] = True
         self.layout["legend"] = {

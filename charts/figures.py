@@ -453,22 +453,41 @@ def difference_figure(
         x=mean, y=1.0, xref="x", yref="y domain", text=t("mean", lang, v=money_short(diff.mean(), lang, sign=True)),
         showarrow=False, xanchor="left", yanchor="bottom", xshift=8, font={"size": style.theme.text_size},
     )  # fmt: skip
-    for key, side in (("b_wins", "right"), ("a_wins", "left")):  # which side of zero is whose win
-        canvas.annotate(
-            x=0, y=1.0, xref="x", yref="y domain", text=t(key, lang, **words), showarrow=False, xanchor=side,
-            yanchor="top", xshift=-10 if side == "right" else 10, font={"size": style.theme.text_size, "color": INK},
-            bgcolor="rgba(255,255,255,0.85)",
-        )  # fmt: skip
     canvas.axis("x", **style.theme.axis(t("npv_difference", lang), tickformat=",.0f", showgrid=False,
                                         range=[edges[0], edges[-1]]))  # fmt: skip
     canvas.axis("y", **style.theme.axis(t("runs", lang), rangemode="tozero", tickformat=",d"))
     canvas.layout.update(bargap=0.0, barmode="stack")
-    canvas.axis("y", range=[0, 1.15 * max(np.histogram(diff / KEUR, bins=edges)[0].max(), 1)])  # room for the sides
     if found:
         canvas.legend_right([name for name, _, _ in groups])
     else:
         canvas.legend_top(room_below=1.2 * style.theme.text_size)  # room for the mean's label
+    labels_px = side_labels(canvas, [t("b_wins", lang, **words), t("a_wins", lang, **words)], edges)
+    tallest = max(np.histogram(diff / KEUR, bins=edges)[0].max(), 1)
+    free = max(0.5, 1 - (labels_px + 8) / canvas.panel_px(1))  # the bars stay below the side labels
+    canvas.axis("y", range=[0, tallest / free])
     return canvas.figure()
+
+
+def side_labels(canvas: Canvas, texts: list[str], edges: np.ndarray) -> None:
+    """Which side of zero is whose win: each label beside the zero line on its own side when it fits there;
+    a label too long for its side starts at zero on a row of its own with an arrow to its side, so no label
+    runs over the y axis or the legend."""
+    theme = canvas.style.theme
+    plot_px = theme.width - theme.margin["l"] - canvas.layout["margin"]["r"]
+    room_px = plot_px * np.array([-edges[0], edges[-1]]) / (edges[-1] - edges[0])
+    label_px = np.array([0.55 * theme.text_size * len(text) + 10 for text in texts])
+    fits = label_px <= room_px
+    rows = [0, 0] if fits.all() else ([0, 1] if fits[0] else [1, 0])
+    for i, side in enumerate(("left", "right")):  # left of zero the second road (B) wins, right of it A
+        toward = side if fits[i] else ("right" if side == "left" else "left")  # the side the text extends to
+        text = texts[i] if fits[i] else (f"◀ {texts[i]}" if side == "left" else f"{texts[i]} ▶")
+        canvas.annotate(
+            x=0, y=1.0, xref="x", yref="y domain", text=text, showarrow=False,
+            xanchor="right" if toward == "left" else "left", yanchor="top", xshift=-10 if toward == "left" else 10,
+            yshift=-1.4 * theme.text_size * rows[i], font={"size": theme.text_size, "color": INK},
+            bgcolor="white",
+        )  # fmt: skip
+    return 1.4 * theme.text_size * (1 + max(rows))
 
 
 def driver_groups(style: Style, found: data.Drivers, diff: np.ndarray) -> list[tuple[str, dict, np.ndarray]]:
@@ -478,7 +497,7 @@ def driver_groups(style: Style, found: data.Drivers, diff: np.ndarray) -> list[t
         driver for driver, road, _ in present if road == found.kinds[0][1]
     }  # a driver on both roads: B's hatched
     for driver, road, mask in present:
-        what = t(f"driver_{driver}", style.lang, road=style.label(road)) if road else t("driver_none", style.lang)
+        what = f"{t(f'driver_{driver}', style.lang)}<br><i>{style.label(road)}</i>" if road else t("driver_none", style.lang)
         count = t("driver_count", style.lang, n=int(mask.sum()), mean=money_short(diff[mask].mean(), style.lang, True))
         pattern = {"shape": "/" if driver in both and road == found.kinds[1][1] else ""}
         marker = {"color": DRIVER_COLOURS[driver], "line": {"color": "white", "width": 0.5}, "pattern": pattern}

@@ -363,6 +363,20 @@ def test_difference_chart_names_each_driver_with_its_count_and_mean(results):
     assert np.isclose(diff.mean() / 1000, [s.x0 for s in fig.layout.shapes if s.line.dash == "dash"][0])
 
 
+def test_a_side_label_too_long_for_its_side_of_zero_starts_at_zero_with_an_arrow(results):
+    """Nearly every run positive: the plot holds little left of zero, so the cost-killer's label cannot sit there
+    without running over the y axis; it moves to its own row, starting at zero, pointing left."""
+    n = results.summary["replicates"]
+    skewed = with_pair(results, np.linspace(-2_000, 200_000, n))
+    sides = {a.text: a for a in difference_figure(skewed, "talk", "en").layout.annotations if "ahead" in a.text}
+    assert set(sides) == {"◀ Cost-killer road ahead", "Strategic road ahead"}
+    left, right = sides["◀ Cost-killer road ahead"], sides["Strategic road ahead"]
+    assert left.xanchor == right.xanchor == "left" and left.yshift < right.yshift == 0  # below, both from zero
+    balanced = with_pair(results, np.linspace(-100_000, 100_000, n))
+    sides = {a.text: a.xanchor for a in difference_figure(balanced, "talk", "en").layout.annotations if "ahead" in a.text}
+    assert sides == {"Cost-killer road ahead": "right", "Strategic road ahead": "left"}  # room on both sides
+
+
 def test_a_run_saved_without_the_indicators_is_split_by_which_road_is_ahead(results):
     import dataclasses
 
