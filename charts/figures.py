@@ -584,18 +584,21 @@ def headline_numbers(results: Results, style: Style, a: str, b: str) -> list[tup
         (t("h_money", lang), money_short(pair["npv_diff"]["mean"], lang, sign=True),
          t("h_money_what", lang, **words),
          t("r_ci", lang, lo=money_short(lo, lang, True), hi=money_short(hi, lang, True))),
-        (t("h_people", lang), number_sign(diff("final_headcount"), lang),
+        (t("h_people", lang), number_sign(diff("final_headcount"), lang, mean(b, "final_headcount")),
          t("h_people_what", lang, **words, **both("final_headcount", number)),
          t("h_staff_kept", lang, **both("employee_retention", share))),
-        (t("h_customers", lang), number_sign(diff("final_customers"), lang),
+        (t("h_customers", lang), number_sign(diff("final_customers"), lang, mean(b, "final_customers")),
          t("h_customers_what", lang, **words, **both("final_customers", number)),
          t("h_customers_kept", lang, **both("customer_retention", share))),
     ]  # fmt: skip
 
 
-def number_sign(x: float, lang: str) -> str:
-    """A signed count for a headline: ``+1.0``, ``+9.8``, ``+1,230``."""
-    return compact(x, lang, sign=True) if abs(x) >= 100 else number(x, lang, 1, sign=True)
+def number_sign(x: float, lang: str, base: float) -> str:
+    """A signed difference of counts for a headline, as precise as the counts it compares (``base``, one of
+    them): ``+1.0`` people of 19, ``+15`` customers of 395, ``+1,230``."""
+    if abs(x) >= 100:
+        return compact(x, lang, sign=True)
+    return number(x, lang, 0 if abs(base) >= 100 else 1, sign=True)
 
 
 def headline_figure(results: Results, theme: str | Theme = "talk", lang: str = "en") -> go.Figure:

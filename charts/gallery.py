@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             for stem, paths in entries
             if stem in SIMULATED
         ]
-        for stale in set(IMAGES.glob("*.png")) - set(written):  # the gallery owns docs/img: no orphans
+        ours = {path for stem, _ in entries for path in IMAGES.glob(f"{stem}-*.png")}  # charts of earlier renders
+        for stale in ours - set(written):  # no orphaned chart; the workshop's screenshots are not the gallery's
             stale.unlink()
         (DOCS / "gallery.md").write_text(gallery_markdown(entries, results_dir), encoding="utf-8")
     for path in written:

@@ -440,3 +440,11 @@ def test_headline_has_the_verdict_and_money_people_customers(results):
     diff = data.paired_difference(results, "reinvest", "cost_cutting")
     assert [tr.x[0] for tr in bars] == pytest.approx([100 * (diff > 0).mean(), 100 * (diff < 0).mean()])
     assert [name for name, _ in build_figures(results)][0] == "headline"  # the story opens with the verdict
+
+
+def test_a_headline_difference_is_as_precise_as_the_counts_it_compares():
+    from charts.figures import number_sign
+
+    assert number_sign(15.2, "en", 395.0) == "+15"  # customers by the hundred: whole customers
+    assert number_sign(1.04, "fr", 18.7) == "+1,0"  # a firm of 19 people: a tenth of a person tells
+    assert number_sign(1234.0, "en", 5000.0) == "+1,234"
