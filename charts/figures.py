@@ -434,9 +434,9 @@ def difference_figure(
         lo=money_short(lo, lang, sign=True), hi=money_short(hi, lang, sign=True), **words,
     )  # fmt: skip
     found = data.drivers(results, a, b)
-    groups = driver_groups(style, found, diff) if found else ahead_groups(style, diff, a, b)
+    groups = driver_groups(style, found, diff, b) if found else ahead_groups(style, diff, a, b)
     if found:
-        subtitle += t("drivers_subtitle", lang)
+        subtitle += t("drivers_subtitle", lang, b=style.phrases(a, b)["b"])
     canvas = Canvas.single(style, title, subtitle)
     edges, width = histogram_edges(diff / KEUR)
     centres = (edges[:-1] + edges[1:]) / 2
@@ -490,16 +490,17 @@ def side_labels(canvas: Canvas, texts: list[str], edges: np.ndarray) -> None:
     return 1.4 * theme.text_size * (1 + max(rows))
 
 
-def driver_groups(style: Style, found: data.Drivers, diff: np.ndarray) -> list[tuple[str, dict, np.ndarray]]:
-    """(legend name, marker, mask) per driver group: what, whose road, how many runs, their mean difference."""
-    groups, present = [], found.present()
-    both = {driver for driver, road, _ in present if road == found.kinds[1][1]} & {
-        driver for driver, road, _ in present if road == found.kinds[0][1]
-    }  # a driver on both roads: B's hatched
-    for driver, road, mask in present:
+def driver_groups(
+    style: Style, found: data.Drivers, diff: np.ndarray, b: str
+) -> list[tuple[str, dict, np.ndarray]]:
+    """(legend name, marker, mask) per driver group: what, whose road, how many runs, their mean difference.
+    Road B's drivers are hatched: whose trouble it was reads without colour (a colour-blind reader, a
+    black-and-white print) and the same driver on both roads stays two groups."""
+    groups = []
+    for driver, road, mask in found.present():
         what = f"{t(f'driver_{driver}', style.lang)}<br><i>{style.label(road)}</i>" if road else t("driver_none", style.lang)
         count = t("driver_count", style.lang, n=int(mask.sum()), mean=money_short(diff[mask].mean(), style.lang, True))
-        pattern = {"shape": "/" if driver in both and road == found.kinds[1][1] else ""}
+        pattern = {"shape": "/" if road == b else "", "fillmode": "overlay", "fgcolor": "white", "size": 8, "solidity": 0.3}
         marker = {"color": DRIVER_COLOURS[driver], "line": {"color": "white", "width": 0.5}, "pattern": pattern}
         groups.append((f"{what}<br>{count}", marker, mask))
     return groups

@@ -39,7 +39,7 @@ POLICY_COLOURS = {
 # rule explains in light grey so that the named groups stand out.
 DRIVER_COLOURS = {
     "reskilling_failed": OKABE_ITO["orange"],
-    "reskilled_left": OKABE_ITO["reddish_purple"],
+    "reskilled_left": OKABE_ITO["yellow"],  # apart from orange and grey for a deuteranope too
     "work_undone": OKABE_ITO["bluish_green"],
     "customers_left": OKABE_ITO["sky_blue"],
     "none": "#C8C8C8",

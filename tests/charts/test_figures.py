@@ -356,8 +356,9 @@ def test_difference_chart_names_each_driver_with_its_count_and_mean(results):
     diff = data.paired_difference(results, "reinvest", "cost_cutting")
     assert [int(sum(tr.y)) for tr in fig.data] == [int(mask.sum()) for _, _, mask in found.present()]
     assert sum(sum(tr.y) for tr in fig.data) == results.summary["replicates"]
-    for trace, (driver, _, mask) in zip(fig.data, found.present()):
+    for trace, (driver, road, mask) in zip(fig.data, found.present()):
         assert f"{int(mask.sum())} runs, mean " in trace.name and trace.marker.color == DRIVER_COLOURS[driver]
+        assert (trace.marker.pattern.shape == "/") == (road == "cost_cutting")  # B's troubles hatched
     assert fig.layout.barmode == "stack" and fig.layout.legend.orientation == "v"
     assert "Strategic road ahead" in texts(fig) and "Cost-killer road ahead" in texts(fig)
     assert np.isclose(diff.mean() / 1000, [s.x0 for s in fig.layout.shapes if s.line.dash == "dash"][0])
