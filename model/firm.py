@@ -91,6 +91,7 @@ def roll_out_tool(firm: FirmState) -> None:
         fraction = fraction[firm.row_point]
         freed = firm.hours * fraction[:, None, :]
         firm.hours -= freed
+        firm.lent *= 1.0 - fraction[:, None, :]  # hours lent to a required task shrink with the rest of it
         firm.idle += freed.sum(-1)
         # a task gone entirely: its skill fades
         firm.learning |= (freed > 0).any(-1) & (fraction >= 1.0).any(-1)[:, None]
