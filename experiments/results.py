@@ -145,7 +145,7 @@ def strict(document: Any) -> Any:
 
 
 def dumps(document: Any, **options: Any) -> str:
-    """``json.dumps`` of ``strict(document)``: the only way the project writes JSON (files and ``--json``)."""
+    """``json.dumps`` of ``strict(document)``: how results, studies and ``--json`` outputs are written."""
     return json.dumps(strict(document), allow_nan=False, **({"ensure_ascii": False} | options))
 
 
