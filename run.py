@@ -7,7 +7,6 @@ Only argparse is imported at start-up; the model, numpy and plotly load when a c
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -317,7 +316,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     from experiments.compare import run_comparison
     from experiments.optimize import OptimumError, fair_fight
-    from experiments.results import manifest, write_results
+    from experiments.results import dumps, manifest, write_results
 
     runs = 2 if optimum else 1  # the fair fight runs the policies at their defaults and at their best
     with progress(runs * replicates, f"{scenario.meta.name}: {len(policies)} policies", "rep") as bar:
@@ -333,7 +332,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 scenario, policies, replicates, seed, jobs=args.jobs, on_block=bar.update
             )
     if args.json:
-        print(json.dumps(summary))
+        print(dumps(summary, ensure_ascii=True))
     else:
         print(summary_table(summary))
     run_manifest = manifest(args.scenario, scenario, overrides, policies, replicates, seed)
@@ -386,7 +385,9 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     summary = run_optimization(
         args.scenario, scenario, overrides, policies, args.budget, args.replicates, args.holdout, seed, out_dir
     )
-    print(json.dumps(summary) if args.json else optimum_table(summary))
+    from experiments.results import dumps
+
+    print(dumps(summary, ensure_ascii=True) if args.json else optimum_table(summary))
     print(f"optimum: {out_dir}\nnext:    python run.py compare {args.scenario} --best {out_dir}", file=sys.stderr)
     return 0
 
@@ -619,7 +620,10 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
         )
     except ScenarioError as error:
         raise UserError(str(error)) from None
-    print(json.dumps([asdict(r) for r in results]) if args.json else format_breakevens(results, args.a, args.b))
+    from experiments.results import dumps
+
+    rows = [asdict(r) for r in results]
+    print(dumps(rows, ensure_ascii=True) if args.json else format_breakevens(results, args.a, args.b))
     return 0
 
 

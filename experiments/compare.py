@@ -6,6 +6,8 @@ replicate (common random numbers make the pairs share their luck).
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
+
 import numpy as np
 from scipy import stats
 
@@ -100,10 +102,17 @@ def summarize(
 
 
 def run_comparison(
-    scenario: Scenario, policies: list[str], replicates: int, root_seed: int, jobs: int = 1, on_block=None
+    scenario: Scenario,
+    policies: list[str],
+    replicates: int,
+    root_seed: int,
+    jobs: int = 1,
+    on_block=None,
+    executor: Executor | None = None,
 ):
-    """Simulate ``policies`` on common random numbers; returns (monthly, outcomes, summary)."""
-    monthly = run_replicates(scenario, policies, replicates, root_seed, jobs=jobs, on_block=on_block)
+    """Simulate ``policies`` on common random numbers, in ``jobs`` local processes or on ``executor`` (a Dask
+    cluster's, ``experiments.executors``); returns (monthly, outcomes, summary), the same whatever runs it."""
+    monthly = run_replicates(scenario, policies, replicates, root_seed, jobs, executor, on_block)
     outcomes = {name: outcomes_of(monthly[name], scenario.headcount) for name in policies}
     labels = {name: policy_labels(scenario, name) for name in policies}
     summary = summarize(scenario.meta.name, scenario.levers.years, root_seed, outcomes, monthly, labels)

@@ -478,13 +478,13 @@ def best_tables_toml(summary: dict[str, Any]) -> str:
 
 def write_optimum(out_dir: Path, summary: dict[str, Any], trials: pd.DataFrame, run_manifest: dict[str, Any]) -> Path:
     """study.json, best_params.toml, trials.csv and manifest.json in ``out_dir`` (each written atomically)."""
-    from experiments.results import MANIFEST_FILE, write_atomic
+    from experiments.results import MANIFEST_FILE, dumps, write_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = {
-        STUDY_FILE: json.dumps(summary, indent=2, ensure_ascii=False),
+        STUDY_FILE: dumps(summary, indent=2),
         BEST_FILE: best_tables_toml(summary),
-        MANIFEST_FILE: json.dumps(run_manifest, indent=2, ensure_ascii=False),
+        MANIFEST_FILE: dumps(run_manifest, indent=2),
     }
     for name, text in texts.items():
         write_atomic(out_dir / name, lambda p, t=text: p.write_text(t, encoding="utf-8"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import platform
 import shlex
@@ -127,19 +128,35 @@ def write_atomic(path: Path, write) -> None:
     os.replace(tmp, path)
 
 
+def strict(document: Any) -> Any:
+    """A copy of a JSON-like document that RFC 8259 accepts: numpy scalars and arrays as Python numbers and
+    lists, and every number that is not finite (NaN, infinity) as None. JSON has no NaN: ``null`` means "no
+    value" (the documented cases are an interval from one replicate, P(A beats B) below 10 replicates, a
+    crossover that never happens; an outcome is never NaN or infinite, tests/model/test_properties.py)."""
+    if isinstance(document, dict):
+        return {key: strict(value) for key, value in document.items()}
+    if isinstance(document, list | tuple):
+        return [strict(value) for value in document]
+    if isinstance(document, np.ndarray | np.generic):
+        return strict(document.tolist())
+    if isinstance(document, float) and not math.isfinite(document):
+        return None
+    return document
+
+
+def dumps(document: Any, **options: Any) -> str:
+    """``json.dumps`` of ``strict(document)``: how results, studies and ``--json`` outputs are written."""
+    return json.dumps(strict(document), allow_nan=False, **({"ensure_ascii": False} | options))
+
+
 def write_json(path: Path, document: Any) -> None:
-    """Write a JSON document atomically."""
-    write_atomic(path, lambda p: p.write_text(json.dumps(document, indent=2, ensure_ascii=False, default=_plain)))
+    """Write a JSON document atomically (strict JSON, ``dumps``)."""
+    write_atomic(path, lambda p: p.write_text(dumps(document, indent=2, default=str), encoding="utf-8"))
 
 
 def write_parquet(path: Path, table: pd.DataFrame) -> None:
     """Write a table atomically."""
     write_atomic(path, lambda p: table.to_parquet(p, index=False))
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalars and arrays in JSON documents."""
-    return value.tolist() if isinstance(value, np.ndarray | np.generic) else str(value)
 
 
 def write_results(
@@ -159,7 +176,7 @@ def write_results(
             write_atomic(out_dir / name.replace(".parquet", ".csv"), lambda p, t=table: t.to_csv(p, index=False))
     documents = {SUMMARY_FILE: summary, MANIFEST_FILE: run_manifest, SCENARIO_FILE: scenario.model_dump(mode="json")}
     for name, document in documents.items():
-        write_atomic(out_dir / name, lambda p, d=document: p.write_text(json.dumps(d, indent=2, ensure_ascii=False)))
+        write_json(out_dir / name, document)
     return out_dir
 
 

@@ -71,9 +71,10 @@ def given_acquisition(firm: FirmState) -> float:
 
 def steady_contact_loss(firm: FirmState) -> float:
     """Share of customers who recently lost their contact when people quit at the baseline rate:
-    the fixed point of loss = loss * decay + quit rate (of a one-point firm or view)."""
+    the fixed point of loss = min(loss * decay + quit rate, 1) (of a one-point firm or view); a share, so at
+    most 1, as ``lose_contacts`` keeps it."""
     decay = 0.5 ** (1.0 / firm.scenario.customers.contact_memory_half_life_months)
-    return firm.quit_rate_per_month * firm.scenario.turnover.market_tightness / (1.0 - decay)
+    return min(firm.quit_rate_per_month * firm.scenario.turnover.market_tightness / (1.0 - decay), 1.0)
 
 
 def demand(firm: FirmState) -> np.ndarray:

@@ -105,6 +105,7 @@ def roll_out_tool(firm: FirmState) -> None:
         fraction = fraction[firm.row_point]
         freed = firm.hours * fraction[:, None, :]
         firm.hours -= freed
+        firm.lent *= 1.0 - fraction[:, None, :]  # hours lent to a required task shrink with the rest of it
         firm.idle += freed.sum(-1)
         # a task gone entirely: its skill fades
         firm.learning |= (freed > 0).any(-1) & (fraction >= 1.0).any(-1)[:, None]
@@ -210,7 +211,11 @@ class Recorder:
 
     @property
     def data(self) -> dict[str, np.ndarray]:
-        """(R, T) arrays; the metrics derived from others over time are computed here, once."""
+        """(R, T) C-contiguous arrays; the metrics derived from others over time are computed here, once.
+
+        Contiguous copies, not views of the month-major buffer: numpy sums a row of a C-contiguous array
+        pairwise but a strided one sequentially, so the layout must not depend on whether a block was
+        pickled back from a worker (which makes a C copy) or kept in this process."""
         d = self.by_month
         paid = np.maximum(sum(d[name] for name in HOURS_METRICS), 1e-12)
         d["routine_share"][:] = d["hours_routine"] / paid
@@ -220,7 +225,7 @@ class Recorder:
         d["cumulative_profit"][:] = np.cumsum(d["profit"], axis=0)
         d["discounted_profit"][:] = d["profit"] * self.discount
         d["npv_to_date"][:] = np.cumsum(d["discounted_profit"], axis=0)
-        return {name: d[name].T for name in MONTHLY_METRICS}
+        return {name: np.ascontiguousarray(d[name].T) for name in MONTHLY_METRICS}
 
     def record(self, firm: FirmState, report: ServiceReport, profit: np.ndarray) -> None:
         month = self.values[firm.month]  # (metrics, R): each month writes contiguous rows

@@ -227,7 +227,9 @@ class Reinvest(Policy):
         marginal = np.exp(-effective_hours(firm) / np.maximum(demand(firm), 1e-12))
         weights = np.where(marginal >= self.params.saturation, self.targets * marginal, 0.0)
         total = weights.sum(1, keepdims=True)
-        actions.move_idle(firm, movers & (total > 0), weights / np.maximum(total, 1e-12))
+        # shares that sum to 1 however small the total (a floor on it would lose the hours it did not share out)
+        shares = np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+        actions.move_idle(firm, movers & (total > 0), shares)
 
     def after_training(self, firm: FirmState, succeeded: np.ndarray, failed: np.ndarray) -> None:
         firm.reskilled |= succeeded

@@ -459,7 +459,9 @@ class FirmState:
         """Posts given more work than their contract: every task shrinks in proportion to fit ``fte``."""
         if overfull.any():
             busy = self.fte[overfull] - self.idle[overfull]
-            self.hours[overfull] *= (self.fte[overfull] / busy)[:, None]
+            fit = (self.fte[overfull] / busy)[:, None]
+            self.hours[overfull] *= fit
+            self.lent[overfull] *= fit  # the hours lent shrink with the rest, so no more comes back than is there
             self.idle[overfull] = 0.0
 
     def open_month(self) -> None:

@@ -132,7 +132,8 @@ def _effective_hours(
             if status[r, i] == VACANT:
                 continue
             ramped = ramp(tenure[r, i], ramp_months[i])
-            person = ramped * (1.0 + slope[p] * (engagement[r, i] - e_reference[p])) * weight[r, i]
+            # a disengaged person produces nothing, never less (a steep slope would make output negative)
+            person = ramped * max(1.0 + slope[p] * (engagement[r, i] - e_reference[p]), 0.0) * weight[r, i]
             for k in range(n_tasks):
                 if hours[r, i, k] == 0.0:  # adds nothing
                     continue

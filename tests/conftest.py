@@ -1,8 +1,13 @@
-"""Shared helpers: scenario data to vary, and tiny hand-checkable firms."""
+"""Shared helpers: scenario data to vary, tiny hand-checkable firms, and a real Dask cluster on 127.0.0.1."""
 
 from __future__ import annotations
 
 import copy
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +17,7 @@ from model.scenario import Scenario, read_toml, validate_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
+DASK = str(Path(sys.executable).with_name("dask"))
 
 
 def scenario_data(name: str = "assistant") -> dict:
@@ -108,3 +114,50 @@ def seeds(n: int, root: int = 7) -> list[np.random.SeedSequence]:
     from model.state import streams
 
     return streams(np.random.SeedSequence(root), n)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def cluster():
+    """`dask scheduler` and two `dask worker` processes on 127.0.0.1, shared by the tests that need a cluster and
+    stopped at the end of the session."""
+    address = f"tcp://127.0.0.1:{free_port()}"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # workers import the model and the researcher's module
+    common = {"cwd": ROOT, "env": env, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    port = address.rsplit(":", 1)[1]
+    processes = [
+        subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"], **common)
+    ]
+    processes += [
+        subprocess.Popen(
+            [DASK, "worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-dashboard"], **common
+        )
+        for _ in range(2)
+    ]
+    try:
+        from distributed import Client
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with Client(address, timeout="5s") as client:
+                    client.wait_for_workers(2, timeout=120)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield address
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -28,9 +28,10 @@ EDGES = [
 def check_month(firm) -> None:
     rows = firm.hours.sum(-1) + firm.idle
     posts = firm.occupied | firm.vacancy
-    np.testing.assert_allclose(rows[posts], 1.0, atol=1e-9)  # hours conserved on every live post
-    assert np.all((np.abs(rows - 1.0) < 1e-9) | (rows == 0.0))  # closed posts hold nothing
+    np.testing.assert_allclose(rows[posts], firm.fte[posts], atol=1e-9)  # hours fill every live post's contract
+    assert np.all((np.abs(rows - firm.fte) < 1e-9) | (rows == 0.0))  # closed posts hold nothing
     assert np.all(firm.hours >= -1e-12) and np.all(firm.idle >= -1e-12)
+    assert np.all((firm.lent >= -1e-12) & (firm.lent <= firm.hours + 1e-12))  # no more lent than is there
     assert np.all(firm.occupied.sum(1) >= 0) and not np.any(firm.vacancy & (firm.status != VACANT))
     for name in ("skill", "engagement", "engagement_effective"):
         values = getattr(firm, name)

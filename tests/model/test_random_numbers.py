@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from experiments import replicates
 from experiments.replicates import replicate_seeds, run_replicates
 from model.firm import FirmModel, run_policy
 from tests.conftest import build, scenario_data, seeds
@@ -18,7 +19,8 @@ def test_without_automation_every_policy_gives_identical_results_replicate_by_re
             np.testing.assert_array_equal(other[metric], values, err_msg=metric)
 
 
-def test_same_seed_same_numbers_whatever_the_number_of_workers(assistant):
+def test_same_seed_same_numbers_whatever_the_number_of_workers(monkeypatch):
+    monkeypatch.setattr(replicates, "BLOCK", 40)  # three blocks: with one, two jobs would run in this process
     scenario = build(scenario_data("assistant"), **{"levers.years": 2})
     one = run_replicates(scenario, ["cost_cutting", "reinvest"], 120, root_seed=5, jobs=1)
     two = run_replicates(scenario, ["cost_cutting", "reinvest"], 120, root_seed=5, jobs=2)
