@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, dash_table, dcc, html, no_update
+import dash_ag_grid as dag
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from model.scenario import LEVER_NAMES
 from workshop import engine, exports, firm_form, views
@@ -49,6 +50,8 @@ DEFAULT_SCENARIO = SCENARIOS / "assistant.toml"
 LEVER_IDS = [f"lever-{name}" for name in LEVER_NAMES]
 SPEEDS_MS = {"slow": 1200, "normal": 600, "fast": 250}
 TABS = ("compare", "firm", "pinned", "inside")
+FORM_GRIDS = ("roles", "tasks", "waves")
+ADDABLE_GRIDS = ("roles", "waves")
 DOWNLOADS = ("charts", "csv", "toml", "session")
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
 
@@ -225,16 +228,12 @@ def firm_tab(words: views.Words) -> html.Div:
             html.Button(words("w_firm_start"), id="firm-load", className="small"),
             field("w_firm_name", dcc.Input(id="firm-name", type="text", maxLength=80)),
             html.H4(words("w_firm_roles")),
-            dash_table.DataTable(
-                id="firm-roles",
-                editable=True,
-                row_deletable=True,
-                style_table={"overflowX": "auto"},
-                style_cell={"minWidth": "90px", "whiteSpace": "normal"},
-            ),  # fmt: skip
-            html.Button(words("w_firm_add_role"), id="firm-add-role", className="small quiet"),
+            form_grid("firm-roles", words, "w_firm_add_role"),
             html.H4(words("w_firm_tasks")),
-            dash_table.DataTable(id="firm-tasks", editable=True, style_cell={"whiteSpace": "normal"}),
+            form_grid("firm-tasks", words),
+            html.H4(words("w_firm_waves")),
+            html.P(words("w_firm_waves_help"), className="help"),
+            form_grid("firm-waves", words, "w_firm_add_wave"),
             html.Div(
                 [
                     field("w_firm_customers", dcc.Input(id="firm-customers", type="number", min=0)),
@@ -263,6 +262,42 @@ def firm_tab(words: views.Words) -> html.Div:
         ],
         className="firm",
     )
+
+
+def form_grid(ident: str, words: views.Words, add_key: str | None = None) -> html.Div:
+    """An editable grid of the form (AG Grid, served by the page like Dash's own scripts); rows that can be
+    added can be ticked and removed."""
+    grid = dag.AgGrid(
+        id=ident,
+        rowData=[],
+        columnDefs=[],
+        defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True, "width": 118, "suppressMovable": True,
+                       "sortable": False},
+        dashGridOptions=grid_options(words.lang, removable=add_key is not None),
+        style={"height": None},
+        className="form-grid",
+    )  # fmt: skip
+    if add_key is None:
+        return html.Div(grid)
+    buttons = [
+        html.Button(words(add_key), id=f"{ident}-add", className="small quiet"),
+        html.Button(words("w_firm_remove_ticked"), id=f"{ident}-remove", className="small quiet"),
+    ]
+    return html.Div([grid, html.Div(buttons, className="grid-buttons")])
+
+
+def grid_options(lang: str, removable: bool) -> dict[str, Any]:
+    """A form grid's options: as high as its rows, a tick box per row where rows can be removed, words in ``lang``."""
+    options: dict[str, Any] = {
+        "domLayout": "autoHeight",
+        "singleClickEdit": True,
+        "stopEditingWhenCellsLoseFocus": True,
+        "localeText": {"noRowsToShow": t("w_grid_empty", lang)},
+    }
+    if removable:
+        options["rowSelection"] = {"mode": "multiRow", "enableClickSelection": False, "headerCheckbox": False}
+        options["selectionColumnDef"] = {"pinned": "left", "width": 46}
+    return options
 
 
 def pinned_tab(words: views.Words) -> html.Div:
@@ -633,8 +668,9 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     @app.callback(
         Output("form-template", "data"),
         Output("firm-name", "value"),
-        Output("firm-roles", "data"),
-        Output("firm-tasks", "data"),
+        Output("firm-roles", "rowData"),
+        Output("firm-tasks", "rowData"),
+        Output("firm-waves", "rowData"),
         Output("firm-customers", "value"),
         Output("firm-revenue", "value"),
         Output("firm-jurisdiction", "value"),
@@ -653,61 +689,67 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             data = catalogue.raw_data(catalogue.launch_key, session)
         fields = firm_form.firm_fields(data, lang)
         return (data, fields["name"], firm_form.role_rows(data, lang), firm_form.task_rows(data, lang),
-                fields["customers"], fields["revenue"], fields["jurisdiction"])  # fmt: skip
+                firm_form.wave_rows(data), fields["customers"], fields["revenue"], fields["jurisdiction"])  # fmt: skip
 
     @app.callback(
-        Output("firm-roles", "columns"),
-        Output("firm-tasks", "columns"),
+        *[Output(f"firm-{grid}", "columnDefs") for grid in FORM_GRIDS],
+        *[Output(f"firm-{grid}", "dashGridOptions") for grid in FORM_GRIDS],
         Input("form-template", "data"),
         Input("lang", "value"),
     )
     def form_columns(template, lang):
         lang = known_lang(lang)
-        if not template:
-            return no_update, no_update
-        tasks = [{"name": task["label"].get(lang, task["id"]), "id": task["id"], "type": "numeric"}
-                 for task in template.get("tasks", [])]  # fmt: skip
-        roles = [
-            {"name": t("w_col_role", lang), "id": "label"},
-            {"name": t("w_col_count", lang), "id": "count", "type": "numeric"},
-            {"name": t("w_col_salary", lang), "id": "salary", "type": "numeric"},
-            *tasks,
-        ]
-        task_columns = [
-            {"name": t("w_col_task", lang), "id": "label", "editable": False},
-            {"name": t("w_col_category", lang), "id": "category", "editable": False},
-            {"name": t("w_col_automatable", lang), "id": "automatable", "type": "numeric"},
-            {"name": t("w_col_removed", lang), "id": "removed", "type": "numeric"},
-        ]
-        return roles, task_columns
+        options = [grid_options(lang, removable=grid in ADDABLE_GRIDS) for grid in FORM_GRIDS]
+        if not isinstance(template, dict) or not isinstance(template.get("tasks"), list):
+            return *[no_update] * len(FORM_GRIDS), *options
+        return *firm_form.grid_columns(template["tasks"], lang), *options
 
     @app.callback(
-        Output("firm-roles", "data", allow_duplicate=True),
-        Input("firm-add-role", "n_clicks"),
-        State("firm-roles", "data"),
+        Output("firm-roles", "rowData", allow_duplicate=True),
+        Input("firm-roles-add", "n_clicks"),
+        State("firm-roles", "rowData"),
         State("lang", "value"),
         prevent_initial_call=True,
     )
     def add_role(_, rows, lang):
         return [*(rows or []), {"id": None, "label": t("w_new_role", known_lang(lang)), "count": 1}]
 
+    @app.callback(
+        Output("firm-waves", "rowData", allow_duplicate=True),
+        Input("firm-waves-add", "n_clicks"),
+        State("firm-waves", "rowData"),
+        prevent_initial_call=True,
+    )
+    def add_wave(_, rows):
+        rows = [row for row in rows or [] if isinstance(row, dict)]
+        return [*rows, firm_form.new_wave_row(rows)]
+
+    for grid in ADDABLE_GRIDS:  # the ticked rows go (the grid keeps its rowData in step)
+        app.clientside_callback(
+            "function (clicks) { return clicks ? true : window.dash_clientside.no_update; }",
+            Output(f"firm-{grid}", "deleteSelectedRows"),
+            Input(f"firm-{grid}-remove", "n_clicks"),
+            prevent_initial_call=True,
+        )
+
     form_states = [
         State("form-template", "data"),
         State("firm-name", "value"),
-        State("firm-roles", "data"),
-        State("firm-tasks", "data"),
+        State("firm-roles", "rowData"),
+        State("firm-tasks", "rowData"),
+        State("firm-waves", "rowData"),
         State("firm-customers", "value"),
         State("firm-revenue", "value"),
         State("firm-jurisdiction", "value"),
         State("lang", "value"),
     ]
 
-    def form_data(template, name, roles, tasks, customers, revenue, jurisdiction, lang) -> dict:
+    def form_data(template, name, roles, tasks, waves, customers, revenue, jurisdiction, lang) -> dict:
         if not isinstance(template, dict):
             raise InputError(["your firm: start from a scenario first"])
         try:
             return firm_form.scenario_data(
-                template, name, roles or [], tasks or [], customers, revenue, jurisdiction, lang
+                template, name, roles or [], tasks or [], waves or [], customers, revenue, jurisdiction, lang
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise InputError(
