@@ -152,7 +152,9 @@ def test_a_wave_beyond_what_a_tool_could_remove_is_named_and_a_ticked_wave_goes(
                            " in all, above its automatable_share 0.9\")")  # fmt: skip
     page.locator("#firm-waves .ag-row[row-index='1'] .ag-selection-checkbox input").check()
     page.click("#firm-waves-remove")
-    page.wait_for_function("() => document.querySelectorAll('#firm-waves .ag-center-cols-container .ag-row').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#firm-waves .ag-center-cols-container .ag-row').length === 1"
+    )
     page.fill("#firm-name", "One wave again")
     page.click("#firm-run")  # valid again: the page runs it
     page.wait_for_selector("#scenario-title:has-text('One wave again')")
