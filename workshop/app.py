@@ -16,9 +16,10 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from experiments.breakeven import breakevens as find_breakevens
 from model.scenario import LEVER_NAMES
 from workshop import engine, exports, firm_form, views
-from workshop.breakeven_marks import MarkCache, load_breakevens, mark_text, slider_marks
+from workshop.breakeven_marks import MarkCache, mark_text, slider_marks
 from workshop.headline import headline, pin_numbers
 from workshop.i18n import LANGS, known_lang, policy_name, scenario_title, t
 from workshop.inside import FirmSteppers, snapshot
@@ -59,18 +60,18 @@ GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
 def create_app(
     scenario: str | Path = DEFAULT_SCENARIO,
     scenarios_dir: str | Path = SCENARIOS,
-    breakevens: Callable | None | bool = True,
+    breakevens: Callable = find_breakevens,
 ) -> Dash:
     """The workshop app.
 
     Args:
         scenario: the facilitator's scenario file: what the page opens on and resets to.
         scenarios_dir: the folder whose ``*.toml`` files the scenario picker offers.
-        breakevens: the break-even function of the research toolkit (True: import it if present; None: none).
+        breakevens: the break-even function (the research toolkit's; tests give a quick stand-in).
     """
     catalogue = engine.Catalogue(Path(scenarios_dir), Path(scenario))
     catalogue.scenario(catalogue.launch_key, read_session(None))  # a broken file fails here, before serving
-    marks = MarkCache(load_breakevens() if breakevens is True else breakevens or None)
+    marks = MarkCache(breakevens)
     steppers = FirmSteppers()
     app = Dash(
         __name__,
@@ -539,8 +540,6 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         ends = [slider_range(name, controls.levers[name]) for name in LEVER_NAMES]
         plain = [slider_marks(lo, hi, name, lang, None) for name, (lo, hi) in zip(LEVER_NAMES, ends)]
         blank = [""] * len(LEVER_NAMES)
-        if not marks.available:
-            return *blank, *plain, t("w_marks_missing", lang), "levers marks-fresh"
         if not current.get("pair"):
             return *blank, *plain, t("w_marks_one_road", lang), "levers marks-fresh"
         a, b = current["pair"]
@@ -548,7 +547,8 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             points = marks.points(scenario, a, b, controls.replicates)
         except Exception as error:  # the research toolkit's failure must not take the page down
             return *blank, *plain, t("w_marks_failed", lang, error=error), "levers marks-fresh"
-        texts = [mark_text(points[n], scenario, a, b, lang) if n in points else "" for n in LEVER_NAMES]
+        horizon = t("w_mark_horizon", lang)  # the toolkit has no break-even for the horizon
+        texts = [mark_text(points[n], scenario, a, b, lang) if n in points else horizon for n in LEVER_NAMES]
         on_sliders = [slider_marks(lo, hi, n, lang, points.get(n)) for n, (lo, hi) in zip(LEVER_NAMES, ends)]
         return *texts, *on_sliders, "", "levers marks-fresh"
 

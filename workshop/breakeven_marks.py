@@ -1,10 +1,9 @@
 """Where the road turns: each lever's break-even value for the current values of the others, as a room reads it.
 
 The research toolkit finds the break-even points (``experiments.breakeven.breakevens``, returning one
-``BreakEven`` per lever: ``lever, low, high, value, interval, verdict, a_wins_above``). This module is the only
-place that imports it, lazily, so the page works (without marks, saying why) where it is missing. It turns
-each ``BreakEven`` into a sentence ("the strategic road wins above 0.42") and a mark on the slider, and keeps a
-bounded cache of computed marks keyed by their inputs.
+``BreakEven`` per lever but the horizon: ``lever, low, high, value, interval, verdict, a_wins_above``). This
+module turns each into a sentence ("the strategic road wins above 0.42", "... over the whole range") and a mark on
+the slider, and keeps a bounded cache of computed marks keyed by their inputs.
 """
 
 from __future__ import annotations
@@ -12,25 +11,14 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from charts.i18n import number, percent, years_text
+from experiments.breakeven import BreakEven, breakevens
 from model.scenario import Scenario
 from workshop.engine import canonical
 from workshop.i18n import policy_name, t
 from workshop.levers import spec
-
-if TYPE_CHECKING:
-    from experiments.breakeven import BreakEven
-
-
-def load_breakevens() -> Callable[..., list[BreakEven]] | None:
-    """``experiments.breakeven.breakevens``, or None where the research toolkit does not have it yet."""
-    try:
-        from experiments.breakeven import breakevens
-    except ImportError:
-        return None
-    return breakevens
 
 
 def lever_key(name: str) -> str:
@@ -52,11 +40,10 @@ def value_text(lever: str, value: float, lang: str) -> str:
 def mark_text(mark: BreakEven, scenario: Scenario, a: str, b: str, lang: str) -> str:
     """The sentence under a slider: who wins on which side of the break-even value."""
     names = {"a": policy_name(scenario, a, lang), "b": policy_name(scenario, b, lang)}
-    lo, hi = value_text(mark.lever, mark.low, lang), value_text(mark.lever, mark.high, lang)
-    if mark.verdict == "a_wins_everywhere":
-        return t("w_mark_everywhere", lang, a=names["a"], lo=lo, hi=hi)
+    if mark.verdict == "a_wins_everywhere":  # over the lever's whole range, wider than the slider's
+        return t("w_mark_everywhere", lang, a=names["a"])
     if mark.verdict == "b_wins_everywhere":
-        return t("w_mark_everywhere", lang, a=names["b"], lo=lo, hi=hi)
+        return t("w_mark_everywhere", lang, a=names["b"])
     if mark.value is None:
         text = ""
     else:
@@ -86,15 +73,11 @@ class MarkCache:
     """Break-even points by their inputs (scenario with its levers, pair, replicates, seed), bounded in size
     and shared by sessions (identical inputs give identical points)."""
 
-    def __init__(self, breakevens: Callable[..., list[BreakEven]] | None, size: int = 16):
-        self.breakevens = breakevens
+    def __init__(self, find: Callable[..., list[BreakEven]] = breakevens, size: int = 16):
+        self.find = find
         self.size = size
         self._points: OrderedDict[str, dict[str, BreakEven]] = OrderedDict()
         self._lock = threading.Lock()
-
-    @property
-    def available(self) -> bool:
-        return self.breakevens is not None
 
     def points(self, scenario: Scenario, a: str, b: str, replicates: int) -> dict[str, BreakEven]:
         """Lever -> break-even point of A against B around the scenario's current levers."""
@@ -104,7 +87,7 @@ class MarkCache:
             if key in self._points:
                 self._points.move_to_end(key)
                 return self._points[key]
-        found = {lever_key(p.lever): p for p in self.breakevens(scenario, a=a, b=b, replicates=replicates, seed=seed)}
+        found = {lever_key(p.lever): p for p in self.find(scenario, a=a, b=b, replicates=replicates, seed=seed)}
         with self._lock:
             self._points[key] = found
             while len(self._points) > self.size:

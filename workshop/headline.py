@@ -75,7 +75,7 @@ def headline(results: Results, lang: str) -> Headline:
 
 
 def sentence(numbers: PinNumbers, diff: np.ndarray, names: dict[str, str], lang: str) -> str:
-    """``Strategic road: ahead in 83 of 100 simulated futures`` (or B's, or level)."""
+    """``Strategic road: ahead on NPV in 83 of 100 simulated futures`` (or B's, or level)."""
     n = len(diff)
     if np.all(np.abs(diff) < LEVEL_EUR):
         return t("w_level", lang, n=n, **names)

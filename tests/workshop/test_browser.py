@@ -81,7 +81,7 @@ def test_a_slider_moves_and_the_headline_follows_offline(site, tab, page):
     for name in LEVER_NAMES:
         assert page.locator(f"#lever-{name}").count() == 1
     before = sentence(page)
-    assert re.fullmatch(r"(Strategic|Cost-killer) road: ahead in \d+ of 100 simulated futures", before)
+    assert re.fullmatch(r"(Strategic|Cost-killer) road: ahead on NPV in \d+ of 100 simulated futures", before)
     page.wait_for_selector("#mark-reskilling_success:has-text('Strategic road wins above 0.42')")
     page.evaluate(
         """() => { window.seen = []; new MutationObserver(() => window.seen.push(
@@ -172,7 +172,7 @@ def test_bad_input_is_a_message_and_other_sessions_go_on(site, page):
     page.wait_for_selector("#compute-messages .message:has-text('replicates = 1000000000: allowed 1 to 1000')")
     assert page.inner_text("#headline-sentence").startswith("Not computed")
     other, _ = open_page(site)  # another browser session: its own state, numbers as usual
-    assert re.search(r"ahead in \d+ of 100", sentence(other)) and other.inner_text("#messages").strip() == ""
+    assert re.search(r"ahead on NPV in \d+ of 100", sentence(other)) and other.inner_text("#messages").strip() == ""
     other.close()
 
 

@@ -75,7 +75,7 @@ def test_the_app_starts_and_serves_its_page_without_a_deprecation_warning():
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        client = create_app(ROOT / "scenarios" / "assistant.toml", breakevens=None).server.test_client()
+        client = create_app(ROOT / "scenarios" / "assistant.toml").server.test_client()
         layout = client.get("/_dash-layout")
         assert client.get("/").status_code == 200 and layout.status_code == 200
         assert client.get("/_dash-dependencies").status_code == 200

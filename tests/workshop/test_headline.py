@@ -24,11 +24,11 @@ def test_the_sentence_counts_the_futures_where_each_road_is_ahead():
     numbers = None
     assert (
         sentence(numbers, np.array([5.0, 3.0, -2.0]), names(), "en")
-        == "Strategic road: ahead in 2 of 3 simulated futures"
+        == "Strategic road: ahead on NPV in 2 of 3 simulated futures"
     )
     assert (
         sentence(numbers, np.array([-5.0, -3.0, 2.0]), names(), "en")
-        == "Cost-killer road: ahead in 2 of 3 simulated futures"
+        == "Cost-killer road: ahead on NPV in 2 of 3 simulated futures"
     )
     assert sentence(numbers, np.array([0.1, -0.2]), names(), "fr").endswith("à égalité dans les 2 futurs simulés")
 
@@ -38,7 +38,7 @@ def test_the_headline_is_the_summary_in_words(results):
     pair = results.summary["paired"][0]
     diff_sign = np.sign(pair["npv_diff"]["mean"])
     k = round(pair["p_a_beats_b"] * 30)
-    expected = f"Strategic road: ahead in {k} of 30" if diff_sign > 0 else "Cost-killer road: ahead in"
+    expected = f"Strategic road: ahead on NPV in {k} of 30" if diff_sign > 0 else "Cost-killer road: ahead on NPV in"
     assert words.sentence.startswith(expected)
     cards = {card.key: card for card in words.cards}
     assert set(cards) == {"npv", "crossover", "employees", "customers"}
