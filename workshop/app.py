@@ -35,6 +35,7 @@ from workshop.state import (
     control_request,
     controls_from_query,
     default_controls,
+    live_replicates,
     read_session,
     read_session_file,
     saved_key,
@@ -163,6 +164,7 @@ def side_panel(words: views.Words, default: Controls, options: list[dict[str, st
             html.Label(words("w_replicates"), htmlFor="replicates"),
             dcc.Input(id="replicates", type="number", min=1, step=1, value=default.replicates, debounce=True),
             html.Div(words("w_replicates_help"), className="help"),
+            html.Div(id="replicates-live", className="help"),
             html.H3(words("w_levers")),
             html.Div(
                 [views.lever_block(name, default.levers[name], words) for name in LEVER_NAMES],
@@ -417,21 +419,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Input("scenario", "value"),
         State("session", "data"),
         State("lang", "value"),
-        State("replicates", "value"),
         State("facilitator", "data"),
     )
-    def set_controls(asked, picked, session_raw, lang, replicates, facilitator):
+    def set_controls(asked, picked, session_raw, lang, facilitator):
         if ctx.triggered_id != "scenario" and not asked:
             return no_update  # the address has not been read yet
         session = read_session(session_raw)
         lang = known_lang(lang)
-        if ctx.triggered_id == "scenario":  # the room picked another scenario: its own settings
+        if ctx.triggered_id == "scenario":  # the room picked another scenario: its own settings (live replicates)
             controls, problems = Controls.model_validate(facilitator), []
             found, problems = scenario_of(picked, session)
             if found:
-                controls = default_controls(picked, found, lang).model_copy(
-                    update={"replicates": replicates if isinstance(replicates, int) else controls.replicates}
-                )
+                controls = default_controls(picked, found, lang)
         else:
             controls, problems = Controls.model_validate(asked["controls"]), list(asked.get("problems", []))
         found, missing = scenario_of(controls.scenario, session)
@@ -454,6 +453,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     def policy_options(key, lang, session_raw):
         found, _ = scenario_of(key, read_session(session_raw))
         return views.policy_options(found, known_lang(lang)) if found else no_update
+
+    @app.callback(
+        Output("replicates-live", "children"),
+        Input("scenario", "value"),
+        Input("lang", "value"),
+        State("session", "data"),
+    )
+    def live_note(key, lang, session_raw):
+        found, _ = scenario_of(key, read_session(session_raw))
+        if not found:
+            return no_update
+        return t("w_replicates_live", known_lang(lang), n=live_replicates(found), people=found.headcount)
 
     @app.callback(Output("scenario", "options"), Input("session", "data"), Input("lang", "value"))
     def scenario_options(session_raw, lang):
