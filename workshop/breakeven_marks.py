@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 from charts.i18n import number, percent, years_text
@@ -71,12 +72,15 @@ def slider_marks(low: float, high: float, lever: str, lang: str, mark: BreakEven
 
 class MarkCache:
     """Break-even points by their inputs (scenario with its levers, pair, replicates, seed), bounded in size
-    and shared by sessions (identical inputs give identical points)."""
+    and shared by sessions (identical inputs give identical points). A search already running for the same
+    inputs is waited for, not started again: a language switch or a chart picked while the marks compute asks
+    for the same points, and a search costs some forty comparisons."""
 
     def __init__(self, find: Callable[..., list[BreakEven]] = breakevens, size: int = 16):
         self.find = find
         self.size = size
         self._points: OrderedDict[str, dict[str, BreakEven]] = OrderedDict()
+        self._running: dict[str, Future] = {}
         self._lock = threading.Lock()
 
     def points(self, scenario: Scenario, a: str, b: str, replicates: int) -> dict[str, BreakEven]:
@@ -87,9 +91,22 @@ class MarkCache:
             if key in self._points:
                 self._points.move_to_end(key)
                 return self._points[key]
-        found = {lever_key(p.lever): p for p in self.find(scenario, a=a, b=b, replicates=replicates, seed=seed)}
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = mine = Future()
+        if running is not None:
+            return running.result()
+        try:
+            found = {lever_key(p.lever): p for p in self.find(scenario, a=a, b=b, replicates=replicates, seed=seed)}
+        except BaseException as error:
+            with self._lock:
+                del self._running[key]
+            mine.set_exception(error)
+            raise
         with self._lock:
             self._points[key] = found
             while len(self._points) > self.size:
                 self._points.popitem(last=False)
+            del self._running[key]
+        mine.set_result(found)
         return found

@@ -89,6 +89,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "w_mark_interval": "(between {lo} and {hi})",
         "w_marks_failed": "Break-even marks could not be computed: {error}",
         "w_marks_one_road": "Break-even marks compare two roads.",
+        "w_marks_fewer": "Break-even marks from {n} simulated futures per road (each needs some forty comparisons).",
         # side by side
         "w_pin_label": "Name these settings",
         "w_pin_placeholder": "our plan, the board's fear…",
@@ -256,6 +257,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "w_mark_interval": "(entre {lo} et {hi})",
         "w_marks_failed": "Les seuils de bascule n'ont pas pu être calculés : {error}",
         "w_marks_one_road": "Les seuils de bascule comparent deux voies.",
+        "w_marks_fewer": "Seuils de bascule calculés sur {n} futurs simulés par voie (chacun demande une quarantaine de comparaisons).",
         "w_pin_label": "Nommer ces réglages",
         "w_pin_placeholder": "notre plan, la crainte du conseil…",
         "w_pin": "Épingler",

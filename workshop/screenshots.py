@@ -1,8 +1,9 @@
 """Screenshots of every state of the workshop page, for docs/workshop.md: ``python -m workshop.screenshots``.
 
 Starts the page on a free 127.0.0.1 port, drives it in Debian's Chromium (playwright) through each state a
-facilitator meets (default, computing, French, presenting, the form, pinned comparisons, inside the firm, an
-error) and writes ``docs/img/workshop-STATE.png``.
+facilitator meets (default with its break-even marks, the marks alone, computing, French, presenting, the form
+with a second wave of the tool, pinned comparisons, inside the firm, an error) and writes
+``docs/img/workshop-STATE.png``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import argparse
 import time
 from pathlib import Path
 
-from workshop.browser import VIEWPORT, chromium, headline_settled, set_lever
+from workshop.browser import VIEWPORT, chromium, edit_cell, headline_settled, set_lever
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = b"[meta]\nname = 'ours'\n[customers]\ninitial = -1.0\n"
+MARKS_TIMEOUT_MS = 180_000  # the break-even search of 100 futures, on a busy machine
 
 
 def capture(out: Path, url: str) -> list[Path]:
@@ -25,13 +27,18 @@ def capture(out: Path, url: str) -> list[Path]:
         page.goto(url)
         headline_settled(page, 120_000)
 
-        def shot(name: str, full: bool = False) -> None:
+        def shot(name: str, element: str | None = None) -> None:
             path = out / f"workshop-{name}.png"
-            page.screenshot(path=str(path), full_page=full)
+            (page.locator(element) if element else page).screenshot(path=str(path))
             written.append(path)
 
+        def marks_fresh() -> None:
+            page.wait_for_selector("#levers.marks-fresh", timeout=MARKS_TIMEOUT_MS)
+
+        marks_fresh()
         time.sleep(1.0)  # charts drawn
         shot("default")
+        shot("marks", "#levers")
         page.fill("#replicates", "1000")
         page.press("#replicates", "Tab")
         page.wait_for_selector("#headline.computing", timeout=10_000)
@@ -46,6 +53,7 @@ def capture(out: Path, url: str) -> list[Path]:
         headline_settled(page)
         page.click("#chart-pick label:has-text('Pourquoi')")
         page.wait_for_selector("#chart .gtitle:has-text('rapporte')")
+        marks_fresh()
         time.sleep(1.0)
         shot("french")
         page.click("#chart-pick label:has-text('croisent')")
@@ -74,8 +82,15 @@ def capture(out: Path, url: str) -> list[Path]:
         time.sleep(0.8)
         shot("pinned")
         page.click("#tabs >> text=Your firm")
-        page.wait_for_selector("#firm-roles td")
+        page.wait_for_selector("#firm-roles .ag-cell")
+        page.click("#firm-waves-add")  # a second wave: the tool takes part of the bookkeeping from month 15
+        edit_cell(page, "firm-waves", 1, "bookkeeping", 30)
+        page.locator("#firm-roles").scroll_into_view_if_needed()
+        time.sleep(0.5)
         shot("form")
+        page.locator(".firm .buttons").scroll_into_view_if_needed()
+        time.sleep(0.5)
+        shot("form-waves")
         page.click("#tabs >> text=Inside the firm")
         for _ in range(14):
             page.click("#inside-step")

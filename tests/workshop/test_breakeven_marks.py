@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from charts.i18n import NNBSP
@@ -68,3 +72,36 @@ def test_marks_are_cached_by_their_inputs(assistant):
     cache.points(assistant, "reinvest", "cost_cutting", 50)
     cache.points(assistant, "reinvest", "cost_cutting", 100)  # evicted (size 2): computed again
     assert len(calls) == 4 and calls[0][4] == assistant.simulation.seed
+
+
+def test_a_search_already_running_for_the_same_inputs_is_waited_for_not_run_twice(assistant):
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow(scenario, levers=None, a="reinvest", b="cost_cutting", replicates=100, seed=None, executor=None):
+        calls.append(replicates)
+        started.set()
+        release.wait(10)
+        return [point()]
+
+    cache = MarkCache(slow)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(cache.points, assistant, "reinvest", "cost_cutting", 100)
+        started.wait(10)
+        second = pool.submit(cache.points, assistant, "reinvest", "cost_cutting", 100)  # the page asks again
+        time.sleep(0.2)  # the second ask arrives while the first search runs
+        release.set()
+        assert first.result(10) is second.result(10) and calls == [100]
+
+
+def test_a_failed_search_fails_every_waiter_and_the_next_ask_searches_again(assistant):
+    calls = []
+
+    def broken(scenario, **_):
+        calls.append(1)
+        raise RuntimeError("no points")
+
+    cache = MarkCache(broken)
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="no points"):
+            cache.points(assistant, "reinvest", "cost_cutting", 10)
+    assert len(calls) == 2
