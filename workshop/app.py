@@ -19,7 +19,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from experiments.breakeven import breakevens as find_breakevens
 from model.scenario import LEVER_NAMES
 from workshop import engine, exports, firm_form, views
-from workshop.breakeven_marks import MarkCache, mark_text, slider_marks
+from workshop.breakeven_marks import MarkCache, Superseded, mark_text, slider_marks
 from workshop.headline import headline, pin_numbers
 from workshop.i18n import LANGS, known_lang, policy_name, scenario_title, t
 from workshop.inside import FirmSteppers, snapshot
@@ -543,10 +543,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         if not current or not current.get("ok"):
             return no_update
         controls = Controls.model_validate(current["controls"])
+        session = read_session(session_raw)
         scenario = engine.checked_inputs(
-            catalogue, read_session(session_raw), controls.scenario, controls.levers, controls.policies,
-            controls.replicates,
-        )[0]  # fmt: skip
+            catalogue, session, controls.scenario, controls.levers, controls.policies, controls.replicates
+        )[0]
         lang = controls.lang
         ends = [slider_range(name, controls.levers[name]) for name in LEVER_NAMES]
         plain = [slider_marks(lo, hi, name, lang, None) for name, (lo, hi) in zip(LEVER_NAMES, ends)]
@@ -556,7 +556,9 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         a, b = current["pair"]
         count = min(controls.replicates, live_replicates(scenario))  # a search runs ~40 comparisons: live ones
         try:
-            points = marks.points(scenario, a, b, count)
+            points = marks.points(scenario, a, b, count, session.sid)
+        except Superseded:  # this browser has asked for the marks of newer settings
+            return no_update
         except Exception as error:  # the research toolkit's failure must not take the page down
             return *blank, *plain, t("w_marks_failed", lang, error=error), "levers marks-fresh"
         horizon = t("w_mark_horizon", lang)  # the toolkit has no break-even for the horizon

@@ -70,24 +70,43 @@ def slider_marks(low: float, high: float, lever: str, lang: str, mark: BreakEven
     return marks
 
 
+class Superseded(Exception):
+    """Every session that asked for these marks has asked for others since: the search is not worth running."""
+
+
 class MarkCache:
     """Break-even points by their inputs (scenario with its levers, pair, replicates, seed), bounded in size
-    and shared by sessions (identical inputs give identical points). A search already running for the same
-    inputs is waited for, not started again: a language switch or a chart picked while the marks compute asks
-    for the same points, and a search costs some forty comparisons."""
+    and shared by sessions (identical inputs give identical points).
 
-    def __init__(self, find: Callable[..., list[BreakEven]] = breakevens, size: int = 16):
+    A search costs some forty comparisons, so: one search runs at a time (the other core stays free for the
+    headlines); a search already running for the same inputs is waited for, not started again (a language
+    switch or a chart picked while the marks compute asks for the same points); and a search whose turn comes
+    after every session that asked for it has moved on to other settings is dropped (``Superseded``), so a room
+    moving sliders quickly does not queue up searches for settings it has left.
+    """
+
+    def __init__(self, find: Callable[..., list[BreakEven]] = breakevens, size: int = 16, sessions: int = 256):
         self.find = find
         self.size = size
+        self.sessions = sessions
         self._points: OrderedDict[str, dict[str, BreakEven]] = OrderedDict()
         self._running: dict[str, Future] = {}
+        self._latest: OrderedDict[str, str] = OrderedDict()  # session id -> the inputs it asked for last
         self._lock = threading.Lock()
+        self._turn = threading.Lock()
 
-    def points(self, scenario: Scenario, a: str, b: str, replicates: int) -> dict[str, BreakEven]:
-        """Lever -> break-even point of A against B around the scenario's current levers."""
+    def points(
+        self, scenario: Scenario, a: str, b: str, replicates: int, sid: str | None = None
+    ) -> dict[str, BreakEven]:
+        """Lever -> break-even point of A against B around the scenario's current levers, for session ``sid``."""
         seed = scenario.simulation.seed
         key = canonical({"scenario": scenario.model_dump(mode="json"), "a": a, "b": b, "r": replicates, "s": seed})
         with self._lock:
+            if sid is not None:
+                self._latest[sid] = key
+                self._latest.move_to_end(sid)
+                while len(self._latest) > self.sessions:
+                    self._latest.popitem(last=False)
             if key in self._points:
                 self._points.move_to_end(key)
                 return self._points[key]
@@ -97,7 +116,12 @@ class MarkCache:
         if running is not None:
             return running.result()
         try:
-            found = {lever_key(p.lever): p for p in self.find(scenario, a=a, b=b, replicates=replicates, seed=seed)}
+            with self._turn:
+                with self._lock:
+                    wanted = sid is None or key in self._latest.values()
+                if not wanted:
+                    raise Superseded
+                found = {lever_key(p.lever): p for p in self.find(scenario, a=a, b=b, replicates=replicates, seed=seed)}
         except BaseException as error:
             with self._lock:
                 del self._running[key]

@@ -10,7 +10,7 @@ import pytest
 
 from charts.i18n import NNBSP
 from experiments.breakeven import BreakEven
-from workshop.breakeven_marks import MarkCache, mark_text, slider_marks
+from workshop.breakeven_marks import MarkCache, Superseded, mark_text, slider_marks
 
 
 def point(lever="reskilling_success", value=0.42, verdict="crosses", above=True, interval=None, low=0.0, high=1.0):
@@ -105,3 +105,33 @@ def test_a_failed_search_fails_every_waiter_and_the_next_ask_searches_again(assi
         with pytest.raises(RuntimeError, match="no points"):
             cache.points(assistant, "reinvest", "cost_cutting", 10)
     assert len(calls) == 2
+
+
+def test_one_search_at_a_time_and_settings_a_room_has_left_are_not_searched(assistant):
+    from model.scenario import with_levers
+
+    started, release, searched, running = threading.Event(), threading.Event(), [], []
+
+    def slow(scenario, levers=None, a="reinvest", b="cost_cutting", replicates=100, seed=None, executor=None):
+        running.append(1)
+        assert len(running) == 1  # never two searches at once
+        searched.append(scenario.levers.reskilling_success)
+        started.set()
+        release.wait(10)
+        running.pop()
+        return [point()]
+
+    cache = MarkCache(slow)
+    moves = [with_levers(assistant, reskilling_success=v) for v in (0.2, 0.3, 0.4)]
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(cache.points, moves[0], "reinvest", "cost_cutting", 20, "room")
+        started.wait(10)
+        left = pool.submit(cache.points, moves[1], "reinvest", "cost_cutting", 20, "room")  # waits its turn...
+        time.sleep(0.2)
+        last = pool.submit(cache.points, moves[2], "reinvest", "cost_cutting", 20, "room")  # ...the room moved on
+        time.sleep(0.2)
+        release.set()
+        assert set(first.result(10)) == set(last.result(10)) == {"reskilling_success"}
+        with pytest.raises(Superseded):
+            left.result(10)
+    assert searched == [0.2, 0.4]
