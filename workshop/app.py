@@ -562,7 +562,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         except Exception as error:  # the research toolkit's failure must not take the page down
             return *blank, *plain, t("w_marks_failed", lang, error=error), "levers marks-fresh"
         horizon = t("w_mark_horizon", lang)  # the toolkit has no break-even for the horizon
-        texts = [mark_text(points[n], scenario, a, b, lang) if n in points else horizon for n in LEVER_NAMES]
+        texts = [
+            mark_text(points[n], scenario, a, b, lang, ends[i]) if n in points else horizon
+            for i, n in enumerate(LEVER_NAMES)
+        ]
         on_sliders = [slider_marks(lo, hi, n, lang, points.get(n)) for n, (lo, hi) in zip(LEVER_NAMES, ends)]
         note = t("w_marks_fewer", lang, n=count) if count < controls.replicates else ""
         return *texts, *on_sliders, note, "levers marks-fresh"

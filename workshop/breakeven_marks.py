@@ -28,18 +28,21 @@ def lever_key(name: str) -> str:
 
 
 def value_text(lever: str, value: float, lang: str) -> str:
-    """A break-even value with the precision a mark needs: ``0.42``, ``9.5 %``, ``3.4 years``."""
+    """A value with the precision a mark needs: ``0.42``, ``9.5 %``, ``4 %``, ``3.4 years``."""
     kind = spec(lever_key(lever)).kind
     if kind == "rate":
-        return percent(value, lang, 1)
+        return percent(value, lang, 0 if round(100 * value, 6).is_integer() else 1)
     if kind == "years":
         whole = round(value, 1).is_integer()
         return years_text(int(round(value)), lang) if whole else f"{number(value, lang, 1)} {t('w_unit_years', lang)}"
     return number(value, lang, 2)
 
 
-def mark_text(mark: BreakEven, scenario: Scenario, a: str, b: str, lang: str) -> str:
-    """The sentence under a slider: who wins on which side of the break-even value."""
+def mark_text(
+    mark: BreakEven, scenario: Scenario, a: str, b: str, lang: str, slider: tuple[float, float] | None = None
+) -> str:
+    """The sentence under a slider: who wins on which side of the break-even value (and whether that value lies
+    beyond the ``slider``'s ends: the search covers the lever's whole allowed range)."""
     names = {"a": policy_name(scenario, a, lang), "b": policy_name(scenario, b, lang)}
     if mark.verdict == "a_wins_everywhere":  # over the lever's whole range, wider than the slider's
         return t("w_mark_everywhere", lang, a=names["a"])
@@ -51,6 +54,8 @@ def mark_text(mark: BreakEven, scenario: Scenario, a: str, b: str, lang: str) ->
         v = value_text(mark.lever, mark.value, lang)
         key = {True: "w_mark_above", False: "w_mark_below", None: "w_mark_cross"}[mark.a_wins_above]
         text = t(key, lang, a=names["a"], v=v)
+        if slider is not None and not slider[0] <= mark.value <= slider[1]:
+            text += ", " + t("w_mark_off_slider", lang)
     if mark.interval is not None:
         interval = t(
             "w_mark_interval",

@@ -14,7 +14,7 @@ import numpy as np
 from charts import data
 from charts.i18n import count, money_short, percent, years_text
 from experiments.results import Results
-from workshop.i18n import policy_name, t
+from workshop.i18n import policy_in_text, policy_name, t
 from workshop.state import PinNumbers
 
 LEVEL_EUR = 0.5  # a replicate whose NPV difference rounds to zero euros is a tie
@@ -70,7 +70,9 @@ def headline(results: Results, lang: str) -> Headline:
         name = policy_name(results.scenario, policy, lang)
         return Headline(t("w_one_road", lang, a=name, npv=npv), [], t("w_choose_two", lang))
     diff = data.paired_difference(results, numbers.a, numbers.b, "npv")
-    names = {"a": policy_name(results.scenario, numbers.a, lang), "b": policy_name(results.scenario, numbers.b, lang)}
+    scenario = results.scenario
+    names = {"a": policy_name(scenario, numbers.a, lang), "b": policy_name(scenario, numbers.b, lang),
+             "pa": policy_in_text(scenario, numbers.a, lang), "pb": policy_in_text(scenario, numbers.b, lang)}  # fmt: skip
     return Headline(sentence(numbers, diff, names, lang), cards(numbers, names, lang), note(numbers, lang))
 
 

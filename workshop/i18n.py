@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from charts import i18n as charts_i18n
 from charts.i18n import check_lang
-from model.labels import policy_label
+from model.labels import policy_label, policy_phrase
 from model.scenario import Scenario
 
 LANGS = charts_i18n.LANGS
@@ -41,7 +41,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "w_roads": "Roads to compare",
         "w_replicates": "Simulated futures",
         "w_replicates_help": "Replicates per road, on the same random numbers: more give narrower intervals and take longer.",
-        "w_replicates_live": "{n} keep the page live for this firm of {people} people.",
+        "w_replicates_live": "{n} futures keep the page live for this firm of {people} people.",
         "w_levers": "Levers",
         "w_source": "Source",
         "w_plausible": "Plausible range: {lo} to {hi}",
@@ -66,17 +66,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "src_years": "Downsizing studies follow firms 1-3 years (Cascio, Young & Morris 1997) to several years (Guthrie & Datta 2008).",
         # headline
         "w_ahead": "{road}: ahead on NPV in {k} of {n} simulated futures",
-        "w_level": "{a} and {b} end level in all {n} simulated futures",
+        "w_level": "{a} and {pb} end level in all {n} simulated futures",
         "w_one_road": "{a} alone: NPV {npv}",
         "w_choose_two": "Choose two roads to compare them.",
-        "w_npv_card": "NPV difference over {years} ({a} − {b}); 95 % interval {lo} to {hi}",
-        "w_crossover_card": "Crossover month ({a} over {b} for good, on cumulative profit; median)",
+        "w_npv_card": "NPV difference over {years} ({pa} − {pb}); 95 % interval {lo} to {hi}",
+        "w_crossover_card": "Crossover month ({pa} over {pb} for good, on cumulative profit; median)",
         "w_never_in": "; never in {share} of futures",
         "w_never": "Never",
         "w_month": "Month {m}",
         "w_versus": "{a} vs {b}",
-        "w_employees_card": "People of today's {n} still there after {years} ({a} vs {b})",
-        "w_customers_card": "Today's customers still there after {years} ({a} vs {b})",
+        "w_employees_card": "People of today's {n} still there after {years} ({pa} vs {pb})",
+        "w_customers_card": "Today's customers still there after {years} ({pa} vs {pb})",
         "w_note": "{n} simulated futures per road, the same for both (common random numbers), over {years}.",
         "w_not_computed": "Not computed: see the message above.",
         "w_headline_stale": "Computing the new settings…",
@@ -87,6 +87,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "w_mark_everywhere": "{a} wins over the whole range",
         "w_mark_horizon": "No break-even for the horizon: the crossover month says from when a road stays ahead.",
         "w_mark_interval": "(between {lo} and {hi})",
+        "w_mark_off_slider": "beyond this slider's range",
         "w_marks_failed": "Break-even marks could not be computed: {error}",
         "w_marks_one_road": "Break-even marks compare two roads.",
         "w_marks_fewer": "Break-even marks from {n} simulated futures per road (each needs some forty comparisons).",
@@ -211,7 +212,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "w_roads": "Voies à comparer",
         "w_replicates": "Futurs simulés",
         "w_replicates_help": "Simulations par voie, sur les mêmes tirages aléatoires : davantage resserrent les intervalles et prennent plus de temps.",
-        "w_replicates_live": "{n} gardent la page réactive pour cette entreprise de {people} personnes.",
+        "w_replicates_live": "{n} futurs gardent la page réactive pour cette entreprise de {people} personnes.",
         "w_levers": "Leviers",
         "w_source": "Source",
         "w_plausible": "Plage plausible : de {lo} à {hi}",
@@ -235,17 +236,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "tip_years": "L'horizon de la comparaison.",
         "src_years": "Les études de licenciements suivent les entreprises de 1 à 3 ans (Cascio, Young et Morris 1997) à plusieurs années (Guthrie et Datta 2008).",
         "w_ahead": "{road} : devant en VAN dans {k} des {n} futurs simulés",
-        "w_level": "{a} et {b} finissent à égalité dans les {n} futurs simulés",
+        "w_level": "{a} et {pb} finissent à égalité dans les {n} futurs simulés",
         "w_one_road": "{a} seule : VAN {npv}",
         "w_choose_two": "Choisissez deux voies pour les comparer.",
-        "w_npv_card": "Écart de VAN sur {years} ({a} − {b}) ; intervalle à 95 % de {lo} à {hi}",
-        "w_crossover_card": "Mois de croisement ({a} devant {b} pour de bon, en profit cumulé ; médiane)",
+        "w_npv_card": "Écart de VAN sur {years} ({pa} − {pb}) ; intervalle à 95 % de {lo} à {hi}",
+        "w_crossover_card": "Mois de croisement ({pa} devant {pb} pour de bon, en profit cumulé ; médiane)",
         "w_never_in": " ; jamais dans {share} des futurs",
         "w_never": "Jamais",
         "w_month": "Mois {m}",
         "w_versus": "{a} contre {b}",
-        "w_employees_card": "Salariés (sur {n} aujourd'hui) encore là après {years} ({a} contre {b})",
-        "w_customers_card": "Clients d'aujourd'hui encore là après {years} ({a} contre {b})",
+        "w_employees_card": "Salariés (sur {n} aujourd'hui) encore là après {years} ({pa} contre {pb})",
+        "w_customers_card": "Clients d'aujourd'hui encore là après {years} ({pa} contre {pb})",
         "w_note": "{n} futurs simulés par voie, les mêmes pour les deux (tirages communs), sur {years}.",
         "w_not_computed": "Non calculé : voir le message ci-dessus.",
         "w_headline_stale": "Calcul des nouveaux réglages…",
@@ -255,6 +256,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "w_mark_everywhere": "{a} l'emporte sur toute la plage",
         "w_mark_horizon": "Pas de seuil pour l'horizon : le mois de croisement dit à partir de quand une voie reste devant.",
         "w_mark_interval": "(entre {lo} et {hi})",
+        "w_mark_off_slider": "hors de la plage du curseur",
         "w_marks_failed": "Les seuils de bascule n'ont pas pu être calculés : {error}",
         "w_marks_one_road": "Les seuils de bascule comparent deux voies.",
         "w_marks_fewer": "Seuils de bascule calculés sur {n} futurs simulés par voie (chacun demande une quarantaine de comparaisons).",
@@ -369,6 +371,11 @@ def t(key: str, lang: str, **values: object) -> str:
 def policy_name(scenario: Scenario, name: str, lang: str) -> str:
     """A road's display name on the page (the one function the page names policies with)."""
     return policy_label(scenario, name, lang)
+
+
+def policy_in_text(scenario: Scenario, name: str, lang: str) -> str:
+    """A road's name inside a sentence (``the strategic road``, ``la voie stratégique``)."""
+    return policy_phrase(scenario, name, lang)
 
 
 def lever_name(name: str, lang: str) -> str:

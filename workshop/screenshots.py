@@ -27,9 +27,16 @@ def capture(out: Path, url: str) -> list[Path]:
         page.goto(url)
         headline_settled(page, 120_000)
 
-        def shot(name: str, element: str | None = None) -> None:
+        def shot(name: str, element: str | None = None, margin: float = 0) -> None:
+            """The viewport, or an ``element`` with ``margin`` pixels around it (its labels overhang it)."""
             path = out / f"workshop-{name}.png"
-            (page.locator(element) if element else page).screenshot(path=str(path))
+            clip = None
+            if element:
+                page.evaluate("window.scrollTo(0, 0)")  # the box in the page's coordinates, as full_page clips
+                box = page.locator(element).bounding_box()
+                clip = {"x": box["x"] - margin, "y": box["y"] - margin, "width": box["width"] + 2 * margin,
+                        "height": box["height"] + 2 * margin}  # fmt: skip
+            page.screenshot(path=str(path), clip=clip, full_page=clip is not None)
             written.append(path)
 
         def marks_fresh() -> None:
@@ -38,10 +45,11 @@ def capture(out: Path, url: str) -> list[Path]:
         marks_fresh()
         time.sleep(1.0)  # charts drawn
         shot("default")
-        shot("marks", "#levers")
+        shot("marks", "#levers", margin=14)
         page.fill("#replicates", "1000")
         page.press("#replicates", "Tab")
         page.wait_for_selector("#headline.computing", timeout=10_000)
+        page.evaluate("window.scrollTo(0, 0)")  # leaving the box scrolled the page to the levers
         shot("computing")
         headline_settled(page, 120_000)
         page.fill("#replicates", "100")
@@ -52,7 +60,7 @@ def capture(out: Path, url: str) -> list[Path]:
         page.wait_for_selector("#headline-sentence:has-text('futurs')")
         headline_settled(page)
         page.click("#chart-pick label:has-text('Pourquoi')")
-        page.wait_for_selector("#chart .gtitle:has-text('rapporte')")
+        page.wait_for_selector("#chart .gtitle:has-text('de profit')")
         marks_fresh()
         time.sleep(1.0)
         shot("french")

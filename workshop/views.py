@@ -13,6 +13,7 @@ from dash import dcc, html
 from charts.i18n import category_label, money_short, number, percent
 from charts.theme import OKABE_ITO
 from model.scenario import Scenario
+from workshop.breakeven_marks import slider_marks
 from workshop.headline import Headline
 from workshop.i18n import lever_name, policy_name, t
 from workshop.inside import CATEGORY_ORDER, Snapshot
@@ -85,7 +86,7 @@ def lever_block(name: str, value: float, words: Words) -> html.Div:
                 max=high,
                 step=lever.step,
                 value=value,
-                marks={f"{v:g}": format_value(name, v, lang) for v in (low, high)},
+                marks=slider_marks(low, high, name, lang, None),  # the break-even joins them once computed
                 updatemode="mouseup",
             ),  # fmt: skip
             html.Div(words(f"w_unit_{lever.kind}"), className="lever-unit"),

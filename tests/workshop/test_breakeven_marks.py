@@ -135,3 +135,11 @@ def test_one_search_at_a_time_and_settings_a_room_has_left_are_not_searched(assi
         with pytest.raises(Superseded):
             left.result(10)
     assert searched == [0.2, 0.4]
+
+
+def test_a_break_even_beyond_the_slider_says_so(assistant):
+    far = point("new_work_demand_scale", 4.93, low=0.0, high=5.0, interval=(3.2, 5.0))
+    text = mark_text(far, assistant, "reinvest", "cost_cutting", "en", slider=(0.0, 2.0))
+    assert text == "Strategic road wins above 4.93, beyond this slider's range (between 3.20 and 5.00)"
+    assert "beyond" not in mark_text(point(), assistant, "reinvest", "cost_cutting", "en", slider=(0.0, 1.0))
+    assert slider_marks(0.04, 0.15, "discount_rate", "fr", None) == {"0.04": f"4{NNBSP}%", "0.15": f"15{NNBSP}%"}

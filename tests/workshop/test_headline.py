@@ -17,7 +17,7 @@ def results(assistant):
 
 
 def names():
-    return {"a": "Strategic road", "b": "Cost-killer road"}
+    return {"a": "Strategic road", "b": "Cost-killer road", "pa": "the strategic road", "pb": "the cost-killer road"}
 
 
 def test_the_sentence_counts_the_futures_where_each_road_is_ahead():
