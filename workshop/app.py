@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash_ag_grid as dag
 from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
@@ -293,6 +294,7 @@ def grid_options(lang: str, removable: bool) -> dict[str, Any]:
     """A form grid's options: as high as its rows, a tick box per row where rows can be removed, words in ``lang``."""
     options: dict[str, Any] = {
         "domLayout": "autoHeight",
+        "alwaysShowHorizontalScroll": True,  # the columns of the later tasks are further right
         "singleClickEdit": True,
         "stopEditingWhenCellsLoseFocus": True,
         "localeText": {"noRowsToShow": t("w_grid_empty", lang)},
@@ -388,13 +390,19 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
 
     # -- controls: the URL, a reset, a file, the form and a pinned scenario ask; one callback sets the controls
 
-    @app.callback(Output("apply", "data"), Input("url", "search"), State("facilitator", "data"))
-    def from_address(search, facilitator):
+    @app.callback(
+        Output("apply", "data"), Input("url", "search"), State("facilitator", "data"), State("session", "data")
+    )
+    def from_address(search, facilitator, session_raw):
         default = Controls.model_validate(facilitator)
         try:
-            return control_request(controls_from_query(search or "", default))
+            controls = controls_from_query(search or "", default)
         except InputError as error:
             return control_request(default, error.problems)
+        found, _ = scenario_of(controls.scenario, read_session(session_raw))
+        if found and controls.scenario != default.scenario and "replicates" not in parse_qs(str(search).lstrip("?")):
+            controls = controls.model_copy(update={"replicates": live_replicates(found)})  # that firm's live futures
+        return control_request(controls)
 
     @app.callback(
         Output("apply", "data", allow_duplicate=True),
@@ -724,6 +732,25 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
 
     @app.callback(
         Output("firm-roles", "rowData", allow_duplicate=True),
+        Output("firm-tasks", "rowData", allow_duplicate=True),
+        Input("lang", "value"),
+        Input("form-template", "data"),
+        State("firm-roles", "rowData"),
+        State("firm-tasks", "rowData"),
+        prevent_initial_call=True,
+    )
+    def form_words(lang, template, roles, tasks):
+        if not isinstance(template, dict):
+            return no_update, no_update
+        lang = known_lang(lang)
+        try:
+            return (firm_form.relabelled(roles or [], template.get("roles", []), lang),
+                    firm_form.relabelled(tasks or [], template.get("tasks", []), lang))  # fmt: skip
+        except (AttributeError, KeyError, TypeError):  # rows the page did not write: left as they are
+            return no_update, no_update
+
+    @app.callback(
+        Output("firm-roles", "rowData", allow_duplicate=True),
         Input("firm-roles-add", "n_clicks"),
         State("firm-roles", "rowData"),
         State("lang", "value"),
@@ -736,11 +763,13 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Output("firm-waves", "rowData", allow_duplicate=True),
         Input("firm-waves-add", "n_clicks"),
         State("firm-waves", "rowData"),
+        State("form-template", "data"),
         prevent_initial_call=True,
     )
-    def add_wave(_, rows):
+    def add_wave(_, rows, template):
         rows = [row for row in rows or [] if isinstance(row, dict)]
-        return [*rows, firm_form.new_wave_row(rows)]
+        tasks = template.get("tasks", []) if isinstance(template, dict) else []
+        return [*rows, firm_form.new_wave_row(rows, [task.get("id") for task in tasks if isinstance(task, dict)])]
 
     for grid in ADDABLE_GRIDS:  # the ticked rows go (the grid keeps its rowData in step)
         app.clientside_callback(

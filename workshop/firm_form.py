@@ -106,11 +106,27 @@ def wave_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def new_wave_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+def new_wave_row(rows: list[dict[str, Any]], task_ids: list[str]) -> dict[str, Any]:
     """The row "add a wave" appends: a year after the latest wave (month 3 for the first), removing nothing yet."""
     months = [row["month"] for row in rows if isinstance(row.get("month"), int | float)]
     month = int(max(months)) + NEW_WAVE_GAP_MONTHS if months else FIRST_WAVE_MONTH
-    return {"id": None, "month": month, "ramp": NEW_WAVE_RAMP_MONTHS, "one_off": 0.0, "monthly": 0.0}
+    row = {"id": None, "month": month, "ramp": NEW_WAVE_RAMP_MONTHS, "one_off": 0.0, "monthly": 0.0}
+    return row | dict.fromkeys(task_ids, 0.0)
+
+
+def relabelled(rows: list[dict[str, Any]], items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """The rows of roles or tasks in ``lang``: a label that is the template's (in either language) is shown in
+    ``lang``, and so is a task's kind of work; a label the room typed stays as typed."""
+    by_id = {item.get("id"): item for item in items if isinstance(item, dict)}
+    shown = []
+    for row in rows:
+        item = by_id.get(row.get("id"))
+        if item is not None and row.get("label") in item["label"].values():
+            row = {**row, "label": item["label"][lang]}
+        if item is not None and "category" in item:
+            row = {**row, "category": category_label(item["category"], lang)}
+        shown.append(row)
+    return shown
 
 
 def firm_fields(data: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -196,7 +212,7 @@ def form_roles(template: dict[str, Any], rows: list[dict[str, Any]], task_ids: l
     for index, row in enumerate(rows):
         label = str(row.get("label") or "").strip()
         base = copy.deepcopy(known.get(row.get("id"), {}))
-        if base and label == base["label"][lang]:
+        if base and label in base["label"].values():  # the template's label, in whichever language
             labels = base["label"]
         else:
             labels = {"en": label or f"Role {index + 1}", "fr": label or f"Métier {index + 1}"}

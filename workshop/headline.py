@@ -49,7 +49,7 @@ def pin_numbers(results: Results) -> PinNumbers | None:
         a=a,
         b=b,
         npv_diff=summary["npv_diff"]["mean"],
-        npv_diff_ci95=tuple(summary["npv_diff"]["ci95"]),
+        npv_diff_ci95=tuple(summary["npv_diff"]["ci95"]) if summary["npv_diff"]["ci95"] else None,
         p_a_beats_b=summary["p_a_beats_b"],
         crossover_month=summary["crossover_month"]["median"],
         share_never=summary["crossover_month"]["share_never"],
@@ -89,21 +89,14 @@ def sentence(numbers: PinNumbers, diff: np.ndarray, names: dict[str, str], lang:
 
 def cards(numbers: PinNumbers, names: dict[str, str], lang: str) -> list[Card]:
     years = years_text(numbers.years, lang)
-    lo, hi = numbers.npv_diff_ci95
     a, b = numbers.a, numbers.b
+    if numbers.npv_diff_ci95 is None:  # one future: no interval
+        npv_label = t("w_npv_card_one", lang, years=years, **names)
+    else:
+        lo, hi = (money_short(x, lang, sign=True) for x in numbers.npv_diff_ci95)
+        npv_label = t("w_npv_card", lang, years=years, lo=lo, hi=hi, **names)
     return [
-        Card(
-            "npv",
-            money_short(numbers.npv_diff, lang, sign=True),
-            t(
-                "w_npv_card",
-                lang,
-                years=years,
-                lo=money_short(lo, lang, sign=True),
-                hi=money_short(hi, lang, sign=True),
-                **names,
-            ),
-        ),  # fmt: skip
+        Card("npv", money_short(numbers.npv_diff, lang, sign=True), npv_label),
         Card("crossover", crossover_value(numbers, lang), crossover_label(numbers, names, lang)),
         Card(
             "employees",

@@ -15,7 +15,7 @@ from pathlib import Path
 from workshop.browser import VIEWPORT, chromium, edit_cell, headline_settled, set_lever
 
 ROOT = Path(__file__).resolve().parent.parent
-BROKEN = b"[meta]\nname = 'ours'\n[customers]\ninitial = -1.0\n"
+BROKEN = (ROOT / "scenarios" / "assistant.toml").read_bytes().replace(b"initial = 400.0", b"initial = -1.0")
 MARKS_TIMEOUT_MS = 180_000  # the break-even search of 100 futures, on a busy machine
 
 
@@ -67,6 +67,8 @@ def capture(out: Path, url: str) -> list[Path]:
         page.click("#chart-pick label:has-text('croisent')")
         page.click("#lang label:has-text('EN')")
         page.wait_for_selector("#headline-sentence:has-text('futures')")
+        page.click("#reset")  # the facilitator's default on the slides
+        page.wait_for_function("() => new URLSearchParams(location.search).get('reskilling_success') === '0.7'")
         page.click("#present")
         page.wait_for_selector(".page.presenting")
         headline_settled(page)
@@ -87,22 +89,31 @@ def capture(out: Path, url: str) -> list[Path]:
             page.click("#tabs >> text=Compare the roads")
         page.click("#tabs >> text=Side by side")
         page.wait_for_selector("#pinned-chart .gtitle")
+        marks_fresh()
         time.sleep(0.8)
         shot("pinned")
+        page.click("table.pinned tbody tr:first-child button:has-text('Restore')")  # our plan: the default
+        page.wait_for_function("() => new URLSearchParams(location.search).get('reskilling_success') === '0.7'")
+        marks_fresh()
         page.click("#tabs >> text=Your firm")
         page.wait_for_selector("#firm-roles .ag-cell")
         page.click("#firm-waves-add")  # a second wave: the tool takes part of the bookkeeping from month 15
         edit_cell(page, "firm-waves", 1, "bookkeeping", 30)
-        page.locator("#firm-roles").scroll_into_view_if_needed()
+        page.keyboard.press("Tab")  # the edited cell let go
+        page.evaluate("window.scrollTo(0, 0)")
         time.sleep(0.5)
         shot("form")
+        page.evaluate(  # the tasks both waves remove, beside the pinned month
+            "() => dash_ag_grid.getApi('firm-waves').ensureColumnVisible('invoice_entry', 'start')"
+        )
         page.locator(".firm .buttons").scroll_into_view_if_needed()
         time.sleep(0.5)
         shot("form-waves")
         page.click("#tabs >> text=Inside the firm")
-        for _ in range(14):
+        page.wait_for_selector("#inside-month:has-text('Month 0 ')")
+        for month in range(1, 15):  # a step at a time: a click is read from the month the page shows
             page.click("#inside-step")
-        page.wait_for_selector("#inside-month:has-text('Month 14')")
+            page.wait_for_selector(f"#inside-month:has-text('Month {month} ')")
         shot("inside")
         page.click("#tabs >> text=Compare the roads")
         page.set_input_files(

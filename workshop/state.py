@@ -63,8 +63,8 @@ class PinNumbers(Checked):
     a: str
     b: str
     npv_diff: float
-    npv_diff_ci95: tuple[float, float]
-    p_a_beats_b: float
+    npv_diff_ci95: tuple[float, float] | None  # None from a single future
+    p_a_beats_b: float | None  # None below 10 futures
     crossover_month: float | None
     share_never: float
     employees_kept: dict[str, float]  # policy -> people of the initial staff still there
@@ -72,6 +72,10 @@ class PinNumbers(Checked):
     headcount: int
     replicates: int
     years: int
+
+    def interval_or_mean(self) -> tuple[float, float]:
+        """The 95 % interval of the NPV difference, or the mean at both ends where there is none (one future)."""
+        return self.npv_diff_ci95 or (self.npv_diff, self.npv_diff)
 
 
 class Pin(Checked):

@@ -108,6 +108,19 @@ def test_french_covers_the_page_and_the_charts(page):
     page.click("#chart-pick label:has-text('Pourquoi')")
     page.wait_for_selector("#chart .gtitle:has-text('de profit')")
     page.click("#chart-pick label:has-text('croisent')")
+    page.click("#tabs >> text=Votre entreprise")  # the form's rows follow the language, its headers too
+    page.wait_for_selector("#firm-tasks .ag-cell[col-id=label]:has-text('Double saisie des factures')")
+    page.wait_for_selector("#firm-waves .ag-header-cell-text:has-text('À partir du mois')")
+
+
+def test_a_large_firm_opens_with_the_futures_that_keep_it_live(site):
+    other = site.context.new_page()
+    other.goto(f"{site.url}?scenario=customer_service")
+    other.wait_for_selector("#replicates-live:has-text('20 futures keep the page live for this firm of 586 people')")
+    headline_settled(other, 60_000)
+    assert re.search(r"ahead on NPV in \d+ of 20 simulated futures", sentence(other))
+    assert other.input_value("#replicates") == "20"
+    other.close()
 
 
 def test_a_firm_with_two_waves_built_in_the_form_runs_and_saves_as_a_scenario(page, tmp_path):

@@ -60,7 +60,9 @@ def test_every_wave_is_a_row_and_each_has_a_column_per_task():
     assert [c["field"] for c in waves] == ["month", "ramp", "one_off", "monthly", *task_ids]
     assert [c["field"] for c in roles] == ["label", "count", "salary", *task_ids]
     assert waves[0]["headerName"] == "À partir du mois" and [c["editable"] for c in tasks] == [False, False, True]
-    assert firm_form.new_wave_row(rows)["month"] == 32 and firm_form.new_wave_row([])["month"] == 3
+    added = firm_form.new_wave_row(rows, task_ids)
+    assert added["month"] == 32 and firm_form.new_wave_row([], task_ids)["month"] == 3
+    assert [added[task] for task in task_ids] == [0.0] * len(task_ids)  # removes nothing until the room says
 
 
 def test_a_room_changes_its_people_tool_and_customers():
@@ -70,7 +72,7 @@ def test_a_room_changes_its_people_tool_and_customers():
     form["roles"].append({"id": None, "label": "Key account manager", "count": 2, "salary": 45000,
                           "account_management": 70, "prospecting": 30})  # fmt: skip
     form["waves"][0]["invoice_entry"] = 50
-    form["waves"].append({**firm_form.new_wave_row(form["waves"]), "one_off": None, "bookkeeping": 20})
+    form["waves"].append({**firm_form.new_wave_row(form["waves"], []), "one_off": None, "bookkeeping": 20})
     form.update(name="Our firm", customers=600, revenue=480, jurisdiction="at_will")
     scenario = firm_form.check(firm_form.scenario_data(template, **form))
     roles = {role.id: role for role in scenario.roles}
@@ -105,7 +107,7 @@ def test_nonsense_gets_the_messages_a_scenario_file_would():
 def test_waves_compound_within_what_a_mature_tool_could_remove():
     template = scenario_data("assistant")
     form = form_of(template)
-    second = {**firm_form.new_wave_row(form["waves"]), "invoice_entry": 50}  # 1 - 0.1 x 0.5 = 0.95 > 0.9 in all
+    second = {**firm_form.new_wave_row(form["waves"], []), "invoice_entry": 50}  # 1 - 0.1 x 0.5 = 0.95 > 0.9 in all
     form["waves"].append(second)
     with pytest.raises(InputError) as caught:
         firm_form.check(firm_form.scenario_data(template, **form))
@@ -158,3 +160,17 @@ def test_a_saved_firm_is_toml_that_run_py_validates(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "valid (notre_cabinet:" in result.stdout
     assert len(firm_form.check(data).automation.waves) == len(template["automation"]["waves"])
+
+
+def test_a_language_switch_shows_the_templates_words_in_it_and_keeps_the_rooms():
+    template = scenario_data("assistant")
+    roles, tasks = firm_form.role_rows(template, "en"), firm_form.task_rows(template, "en")
+    roles[1]["label"] = "Key account manager"  # typed by the room
+    french = firm_form.relabelled(roles, template["roles"], "fr")
+    assert french[0]["label"] == template["roles"][0]["label"]["fr"] and french[1]["label"] == "Key account manager"
+    entry = firm_form.relabelled(tasks, template["tasks"], "fr")[0]
+    assert (entry["label"], entry["category"], entry["automatable"]) == ("Double saisie des factures", "Routine", 90.0)
+    form = form_of(template)  # rows loaded in English, the firm run in French: both labels stay the file's
+    form["lang"] = "fr"
+    scenario = firm_form.check(firm_form.scenario_data(template, **form))
+    assert scenario.roles[0].label.fr == template["roles"][0]["label"]["fr"]
