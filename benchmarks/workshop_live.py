@@ -3,14 +3,17 @@
 Usage:
     .venv/bin/python -m benchmarks.workshop_live            # 10 moves of the default page (100 replicates x 2 roads)
     .venv/bin/python -m benchmarks.workshop_live --moves 20
+    .venv/bin/python -m benchmarks.workshop_live --scenario scenarios/customer_service.toml --replicates 100
 
-The page is served by ``python run.py workshop --port 0`` in its own process and driven by playwright in Debian's
+The page is served by ``python run.py workshop SCENARIO --port 0`` in its own process and driven by playwright in Debian's
 Chromium. A move types a new value into a lever's box (a value not computed before, so nothing comes from the
 cache) and ends when the headline holds the new numbers and the chart shown has been redrawn (plotly's
 ``plotly_afterplot`` event). The move is split into the request (the browser's POST of the recompute
 callback until its response has arrived: server time and transfer) and the drawing after it. A move back to a
-value already computed measures the cache. The server's own split (simulation, tables, one chart's figure,
-its JSON) is measured in this process on the same inputs.
+value already computed measures the cache. The next move waits for the break-even marks of the last one (their
+time from the move is reported too), so that a move is timed on a server that is not computing marks. The
+server's own split (simulation, tables, one chart's figure, its JSON) is measured in this process on the same
+inputs.
 """
 
 from __future__ import annotations
@@ -33,10 +36,10 @@ LISTEN = """(lever) => {
     window.bench = {t0: null, plots: {}, headline: null};
     const box = document.querySelector('#lever-' + lever + ' input');
     box.addEventListener('blur', () => { window.bench.t0 = performance.now(); }, {once: true});
-    const sentence = document.querySelector('#headline-sentence');
+    const numbers = document.querySelector('#headline-cards');  // the sentence can stay (ahead in 100 of 100)
     window.benchObserver && window.benchObserver.disconnect();
     window.benchObserver = new MutationObserver(() => { window.bench.headline = performance.now(); });
-    window.benchObserver.observe(sentence, {childList: true, characterData: true, subtree: true});
+    window.benchObserver.observe(numbers, {childList: true, characterData: true, subtree: true});
     for (const graph of document.querySelectorAll('.chart .js-plotly-plot')) {
         if (!graph._benchListening) {
             graph._benchListening = true;
@@ -76,9 +79,9 @@ def descendants(root: int) -> set[int]:
     return found
 
 
-def serve() -> tuple[subprocess.Popen, str]:
+def serve(scenario: Path) -> tuple[subprocess.Popen, str]:
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "workshop", "--port", "0"],
+        [sys.executable, str(ROOT / "run.py"), "workshop", str(scenario), "--port", "0"],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     return process, process.stdout.readline().split()[1]
@@ -107,9 +110,11 @@ def move(page, value: float, charts: int, server_pid: int) -> dict:
     bench = page.evaluate("window.bench")
     page.remove_listener("requestfinished", on_finished)
     cpu_after = cpu_seconds()
+    page.wait_for_selector("#levers.marks-fresh", timeout=900_000)  # the next move waits for the marks
+    marks_ms = page.evaluate("performance.now()") - bench["t0"]
     spent = {pid: cpu_after.get(pid, 0.0) - cpu_before.get(pid, 0.0) for pid in cpu_after}
     total = max([bench["headline"], *bench["plots"].values()]) - bench["t0"]
-    result = {"value": value, "total_ms": total, "headline_ms": bench["headline"] - bench["t0"]}
+    result = {"value": value, "total_ms": total, "headline_ms": bench["headline"] - bench["t0"], "marks_ms": marks_ms}
     result["server_cpu_ms"] = 1000 * spent.get(server_pid, 0.0)
     result["browser_cpu_ms"] = 1000 * sum(spent.get(pid, 0.0) for pid in browser_pids)
     if "request_ms" in timings:  # the request's start, in the page's clock: its time origin + startTime
@@ -120,25 +125,27 @@ def move(page, value: float, charts: int, server_pid: int) -> dict:
     return result
 
 
-def server_split(value: float, repeats: int = 5) -> dict:
+def server_split(path: Path, replicates: int, value: float, repeats: int = 5) -> dict:
     """Median seconds of each step of a recompute on the server, fresh inputs each time."""
     from experiments.compare import run_comparison
     from experiments.results import monthly_table, outcomes_table
     from model.scenario import load_scenario, with_levers
     from workshop import engine
 
-    base = load_scenario(ROOT / "scenarios" / "assistant.toml")
+    base = load_scenario(path)
     steps: dict[str, list[float]] = {"simulation": [], "tables": [], "figures": [], "json": []}  # figures: one chart
     run_comparison(base, ["cost_cutting", "reinvest"], 2, 1)  # compiled kernels, imports
     for i in range(repeats):
         scenario = with_levers(base, reskilling_success=value + 0.001 * i)
         start = time.perf_counter()
-        monthly, outcomes, _ = run_comparison(scenario, ["cost_cutting", "reinvest"], 100, scenario.simulation.seed)
+        monthly, outcomes, _ = run_comparison(
+            scenario, ["cost_cutting", "reinvest"], replicates, scenario.simulation.seed
+        )
         steps["simulation"].append(time.perf_counter() - start)
         start = time.perf_counter()
         monthly_table(monthly), outcomes_table(outcomes)
         steps["tables"].append(time.perf_counter() - start)
-        comparison = engine.compare(scenario, ["cost_cutting", "reinvest"], 100)  # fills the cache (not timed)
+        comparison = engine.compare(scenario, ["cost_cutting", "reinvest"], replicates)  # fills the cache (not timed)
         start = time.perf_counter()
         figures = [engine.page_figure(comparison.key, name, "en", "screen") for name in engine.PAGE_CHARTS]
         steps["figures"].append((time.perf_counter() - start) / len(figures))
@@ -160,15 +167,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help=f"slider moves to time (fresh values, at most {len(FRESH)})",
     )
+    parser.add_argument("--scenario", type=Path, default=ROOT / "scenarios" / "assistant.toml", help="scenario file")
+    parser.add_argument("--replicates", type=int, help="simulated futures per road (default: the page's for it)")
     args = parser.parse_args(argv)
+    from model.scenario import load_scenario
     from workshop.browser import VIEWPORT, chromium, headline_settled
+    from workshop.state import live_replicates
 
-    process, url = serve()
+    replicates = args.replicates or live_replicates(load_scenario(args.scenario))
+    process, url = serve(args.scenario)
     try:
         with chromium() as browser:
             page = browser.new_page(viewport=VIEWPORT)
-            page.goto(url)
+            page.goto(f"{url}?replicates={replicates}")
             headline_settled(page, 120_000)
+            page.wait_for_selector("#levers.marks-fresh", timeout=900_000)
             page.wait_for_timeout(1500)
             charts = page.locator(".chart .js-plotly-plot").count()
             move(page, 0.9, charts, process.pid)  # warm-up (a value the timed moves do not use)
@@ -182,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         keys = (
             "total_ms",
             "headline_ms",
+            "marks_ms",
             "before_request_ms",
             "request_ms",
             "drawing_ms",
@@ -191,19 +205,23 @@ def main(argv: list[str] | None = None) -> int:
         return {k: statistics.median(r[k] for r in rows if k in r) for k in keys if any(k in r for r in rows)}
 
     report = {
+        "scenario": args.scenario.stem,
+        "replicates": replicates,
         "load_average_1min": os.getloadavg()[0],
         "cores": os.cpu_count(),
         "fresh": summary(fresh) | {"max_total_ms": max(r["total_ms"] for r in fresh), "moves": len(fresh)},
         "cached": summary(cached),
-        "server_s": server_split(0.33),
+        "server_s": server_split(args.scenario, replicates, 0.33),
         "runs": {"fresh": fresh, "cached": cached},
     }
     print(json.dumps(report, indent=2))
     f, c, s = report["fresh"], report["cached"], report["server_s"]
     print(
+        f"{report['scenario']}, {replicates} futures x 2 roads: "
         f"fresh move: {f['total_ms']:.0f} ms median (max {f['max_total_ms']:.0f}): in the page before the request "
         f"{f.get('before_request_ms', 0):.0f} ms, request {f.get('request_ms', 0):.0f} ms, drawing "
-        f"{f.get('drawing_ms', 0):.0f} ms; cached move: {c['total_ms']:.0f} ms (load average "
+        f"{f.get('drawing_ms', 0):.0f} ms; break-even marks {f['marks_ms'] / 1000:.1f} s after the move; "
+        f"cached move: {c['total_ms']:.0f} ms (load average "
         f"{report['load_average_1min']:.1f} on {report['cores']} cores)\n"
         f"CPU time of a fresh move: server {f['server_cpu_ms']:.0f} ms, browser {f['browser_cpu_ms']:.0f} ms\n"
         f"server: simulation {1000 * s['simulation']:.0f} ms, tables {1000 * s['tables']:.0f} ms, "

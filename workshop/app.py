@@ -12,12 +12,15 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
-from dash import ALL, Dash, Input, Output, State, ctx, dash_table, dcc, html, no_update
+import dash_ag_grid as dag
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+from experiments.breakeven import breakevens as find_breakevens
 from model.scenario import LEVER_NAMES
 from workshop import engine, exports, firm_form, views
-from workshop.breakeven_marks import MarkCache, load_breakevens, mark_text, slider_marks
+from workshop.breakeven_marks import MarkCache, Superseded, mark_text, slider_marks
 from workshop.headline import headline, pin_numbers
 from workshop.i18n import LANGS, known_lang, policy_name, scenario_title, t
 from workshop.inside import FirmSteppers, snapshot
@@ -33,6 +36,7 @@ from workshop.state import (
     control_request,
     controls_from_query,
     default_controls,
+    live_replicates,
     read_session,
     read_session_file,
     saved_key,
@@ -49,6 +53,8 @@ DEFAULT_SCENARIO = SCENARIOS / "assistant.toml"
 LEVER_IDS = [f"lever-{name}" for name in LEVER_NAMES]
 SPEEDS_MS = {"slow": 1200, "normal": 600, "fast": 250}
 TABS = ("compare", "firm", "pinned", "inside")
+FORM_GRIDS = ("roles", "tasks", "waves")
+ADDABLE_GRIDS = ("roles", "waves")
 DOWNLOADS = ("charts", "csv", "toml", "session")
 GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"], "responsive": True}
 
@@ -56,18 +62,18 @@ GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
 def create_app(
     scenario: str | Path = DEFAULT_SCENARIO,
     scenarios_dir: str | Path = SCENARIOS,
-    breakevens: Callable | None | bool = True,
+    breakevens: Callable = find_breakevens,
 ) -> Dash:
     """The workshop app.
 
     Args:
         scenario: the facilitator's scenario file: what the page opens on and resets to.
         scenarios_dir: the folder whose ``*.toml`` files the scenario picker offers.
-        breakevens: the break-even function of the research toolkit (True: import it if present; None: none).
+        breakevens: the break-even function (the research toolkit's; tests give a quick stand-in).
     """
     catalogue = engine.Catalogue(Path(scenarios_dir), Path(scenario))
     catalogue.scenario(catalogue.launch_key, read_session(None))  # a broken file fails here, before serving
-    marks = MarkCache(load_breakevens() if breakevens is True else breakevens or None)
+    marks = MarkCache(breakevens)
     steppers = FirmSteppers()
     app = Dash(
         __name__,
@@ -159,6 +165,7 @@ def side_panel(words: views.Words, default: Controls, options: list[dict[str, st
             html.Label(words("w_replicates"), htmlFor="replicates"),
             dcc.Input(id="replicates", type="number", min=1, step=1, value=default.replicates, debounce=True),
             html.Div(words("w_replicates_help"), className="help"),
+            html.Div(id="replicates-live", className="help"),
             html.H3(words("w_levers")),
             html.Div(
                 [views.lever_block(name, default.levers[name], words) for name in LEVER_NAMES],
@@ -225,16 +232,12 @@ def firm_tab(words: views.Words) -> html.Div:
             html.Button(words("w_firm_start"), id="firm-load", className="small"),
             field("w_firm_name", dcc.Input(id="firm-name", type="text", maxLength=80)),
             html.H4(words("w_firm_roles")),
-            dash_table.DataTable(
-                id="firm-roles",
-                editable=True,
-                row_deletable=True,
-                style_table={"overflowX": "auto"},
-                style_cell={"minWidth": "90px", "whiteSpace": "normal"},
-            ),  # fmt: skip
-            html.Button(words("w_firm_add_role"), id="firm-add-role", className="small quiet"),
+            form_grid("firm-roles", words, "w_firm_add_role"),
             html.H4(words("w_firm_tasks")),
-            dash_table.DataTable(id="firm-tasks", editable=True, style_cell={"whiteSpace": "normal"}),
+            form_grid("firm-tasks", words),
+            html.H4(words("w_firm_waves")),
+            html.P(words("w_firm_waves_help"), className="help"),
+            form_grid("firm-waves", words, "w_firm_add_wave"),
             html.Div(
                 [
                     field("w_firm_customers", dcc.Input(id="firm-customers", type="number", min=0)),
@@ -263,6 +266,43 @@ def firm_tab(words: views.Words) -> html.Div:
         ],
         className="firm",
     )
+
+
+def form_grid(ident: str, words: views.Words, add_key: str | None = None) -> html.Div:
+    """An editable grid of the form (AG Grid, served by the page like Dash's own scripts); rows that can be
+    added can be ticked and removed."""
+    grid = dag.AgGrid(
+        id=ident,
+        rowData=[],
+        columnDefs=[],
+        defaultColDef={"wrapHeaderText": True, "autoHeaderHeight": True, "width": 118, "suppressMovable": True,
+                       "sortable": False},
+        dashGridOptions=grid_options(words.lang, removable=add_key is not None),
+        style={"height": None},
+        className="form-grid",
+    )  # fmt: skip
+    if add_key is None:
+        return html.Div(grid)
+    buttons = [
+        html.Button(words(add_key), id=f"{ident}-add", className="small quiet"),
+        html.Button(words("w_firm_remove_ticked"), id=f"{ident}-remove", className="small quiet"),
+    ]
+    return html.Div([grid, html.Div(buttons, className="grid-buttons")])
+
+
+def grid_options(lang: str, removable: bool) -> dict[str, Any]:
+    """A form grid's options: as high as its rows, a tick box per row where rows can be removed, words in ``lang``."""
+    options: dict[str, Any] = {
+        "domLayout": "autoHeight",
+        "alwaysShowHorizontalScroll": True,  # the columns of the later tasks are further right
+        "singleClickEdit": True,
+        "stopEditingWhenCellsLoseFocus": True,
+        "localeText": {"noRowsToShow": t("w_grid_empty", lang)},
+    }
+    if removable:
+        options["rowSelection"] = {"mode": "multiRow", "enableClickSelection": False, "headerCheckbox": False}
+        options["selectionColumnDef"] = {"pinned": "left", "width": 46}
+    return options
 
 
 def pinned_tab(words: views.Words) -> html.Div:
@@ -350,13 +390,19 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
 
     # -- controls: the URL, a reset, a file, the form and a pinned scenario ask; one callback sets the controls
 
-    @app.callback(Output("apply", "data"), Input("url", "search"), State("facilitator", "data"))
-    def from_address(search, facilitator):
+    @app.callback(
+        Output("apply", "data"), Input("url", "search"), State("facilitator", "data"), State("session", "data")
+    )
+    def from_address(search, facilitator, session_raw):
         default = Controls.model_validate(facilitator)
         try:
-            return control_request(controls_from_query(search or "", default))
+            controls = controls_from_query(search or "", default)
         except InputError as error:
             return control_request(default, error.problems)
+        found, _ = scenario_of(controls.scenario, read_session(session_raw))
+        if found and controls.scenario != default.scenario and "replicates" not in parse_qs(str(search).lstrip("?")):
+            controls = controls.model_copy(update={"replicates": live_replicates(found)})  # that firm's live futures
+        return control_request(controls)
 
     @app.callback(
         Output("apply", "data", allow_duplicate=True),
@@ -381,21 +427,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Input("scenario", "value"),
         State("session", "data"),
         State("lang", "value"),
-        State("replicates", "value"),
         State("facilitator", "data"),
     )
-    def set_controls(asked, picked, session_raw, lang, replicates, facilitator):
+    def set_controls(asked, picked, session_raw, lang, facilitator):
         if ctx.triggered_id != "scenario" and not asked:
             return no_update  # the address has not been read yet
         session = read_session(session_raw)
         lang = known_lang(lang)
-        if ctx.triggered_id == "scenario":  # the room picked another scenario: its own settings
+        if ctx.triggered_id == "scenario":  # the room picked another scenario: its own settings (live replicates)
             controls, problems = Controls.model_validate(facilitator), []
             found, problems = scenario_of(picked, session)
             if found:
-                controls = default_controls(picked, found, lang).model_copy(
-                    update={"replicates": replicates if isinstance(replicates, int) else controls.replicates}
-                )
+                controls = default_controls(picked, found, lang)
         else:
             controls, problems = Controls.model_validate(asked["controls"]), list(asked.get("problems", []))
         found, missing = scenario_of(controls.scenario, session)
@@ -418,6 +461,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     def policy_options(key, lang, session_raw):
         found, _ = scenario_of(key, read_session(session_raw))
         return views.policy_options(found, known_lang(lang)) if found else no_update
+
+    @app.callback(
+        Output("replicates-live", "children"),
+        Input("scenario", "value"),
+        Input("lang", "value"),
+        State("session", "data"),
+    )
+    def live_note(key, lang, session_raw):
+        found, _ = scenario_of(key, read_session(session_raw))
+        if not found:
+            return no_update
+        return t("w_replicates_live", known_lang(lang), n=live_replicates(found), people=found.headcount)
 
     @app.callback(Output("scenario", "options"), Input("session", "data"), Input("lang", "value"))
     def scenario_options(session_raw, lang):
@@ -496,26 +551,32 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         if not current or not current.get("ok"):
             return no_update
         controls = Controls.model_validate(current["controls"])
+        session = read_session(session_raw)
         scenario = engine.checked_inputs(
-            catalogue, read_session(session_raw), controls.scenario, controls.levers, controls.policies,
-            controls.replicates,
-        )[0]  # fmt: skip
+            catalogue, session, controls.scenario, controls.levers, controls.policies, controls.replicates
+        )[0]
         lang = controls.lang
         ends = [slider_range(name, controls.levers[name]) for name in LEVER_NAMES]
         plain = [slider_marks(lo, hi, name, lang, None) for name, (lo, hi) in zip(LEVER_NAMES, ends)]
         blank = [""] * len(LEVER_NAMES)
-        if not marks.available:
-            return *blank, *plain, t("w_marks_missing", lang), "levers marks-fresh"
         if not current.get("pair"):
             return *blank, *plain, t("w_marks_one_road", lang), "levers marks-fresh"
         a, b = current["pair"]
+        count = min(controls.replicates, live_replicates(scenario))  # a search runs ~40 comparisons: live ones
         try:
-            points = marks.points(scenario, a, b, controls.replicates)
+            points = marks.points(scenario, a, b, count, session.sid)
+        except Superseded:  # this browser has asked for the marks of newer settings
+            return no_update
         except Exception as error:  # the research toolkit's failure must not take the page down
             return *blank, *plain, t("w_marks_failed", lang, error=error), "levers marks-fresh"
-        texts = [mark_text(points[n], scenario, a, b, lang) if n in points else "" for n in LEVER_NAMES]
+        horizon = t("w_mark_horizon", lang)  # the toolkit has no break-even for the horizon
+        texts = [
+            mark_text(points[n], scenario, a, b, lang, ends[i]) if n in points else horizon
+            for i, n in enumerate(LEVER_NAMES)
+        ]
         on_sliders = [slider_marks(lo, hi, n, lang, points.get(n)) for n, (lo, hi) in zip(LEVER_NAMES, ends)]
-        return *texts, *on_sliders, "", "levers marks-fresh"
+        note = t("w_marks_fewer", lang, n=count) if count < controls.replicates else ""
+        return *texts, *on_sliders, note, "levers marks-fresh"
 
     # -- words, the address
 
@@ -633,8 +694,9 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     @app.callback(
         Output("form-template", "data"),
         Output("firm-name", "value"),
-        Output("firm-roles", "data"),
-        Output("firm-tasks", "data"),
+        Output("firm-roles", "rowData"),
+        Output("firm-tasks", "rowData"),
+        Output("firm-waves", "rowData"),
         Output("firm-customers", "value"),
         Output("firm-revenue", "value"),
         Output("firm-jurisdiction", "value"),
@@ -653,61 +715,88 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             data = catalogue.raw_data(catalogue.launch_key, session)
         fields = firm_form.firm_fields(data, lang)
         return (data, fields["name"], firm_form.role_rows(data, lang), firm_form.task_rows(data, lang),
-                fields["customers"], fields["revenue"], fields["jurisdiction"])  # fmt: skip
+                firm_form.wave_rows(data), fields["customers"], fields["revenue"], fields["jurisdiction"])  # fmt: skip
 
     @app.callback(
-        Output("firm-roles", "columns"),
-        Output("firm-tasks", "columns"),
+        *[Output(f"firm-{grid}", "columnDefs") for grid in FORM_GRIDS],
+        *[Output(f"firm-{grid}", "dashGridOptions") for grid in FORM_GRIDS],
         Input("form-template", "data"),
         Input("lang", "value"),
     )
     def form_columns(template, lang):
         lang = known_lang(lang)
-        if not template:
-            return no_update, no_update
-        tasks = [{"name": task["label"].get(lang, task["id"]), "id": task["id"], "type": "numeric"}
-                 for task in template.get("tasks", [])]  # fmt: skip
-        roles = [
-            {"name": t("w_col_role", lang), "id": "label"},
-            {"name": t("w_col_count", lang), "id": "count", "type": "numeric"},
-            {"name": t("w_col_salary", lang), "id": "salary", "type": "numeric"},
-            *tasks,
-        ]
-        task_columns = [
-            {"name": t("w_col_task", lang), "id": "label", "editable": False},
-            {"name": t("w_col_category", lang), "id": "category", "editable": False},
-            {"name": t("w_col_automatable", lang), "id": "automatable", "type": "numeric"},
-            {"name": t("w_col_removed", lang), "id": "removed", "type": "numeric"},
-        ]
-        return roles, task_columns
+        options = [grid_options(lang, removable=grid in ADDABLE_GRIDS) for grid in FORM_GRIDS]
+        if not isinstance(template, dict) or not isinstance(template.get("tasks"), list):
+            return *[no_update] * len(FORM_GRIDS), *options
+        return *firm_form.grid_columns(template["tasks"], lang), *options
 
     @app.callback(
-        Output("firm-roles", "data", allow_duplicate=True),
-        Input("firm-add-role", "n_clicks"),
-        State("firm-roles", "data"),
+        Output("firm-roles", "rowData", allow_duplicate=True),
+        Output("firm-tasks", "rowData", allow_duplicate=True),
+        Input("lang", "value"),
+        Input("form-template", "data"),
+        State("firm-roles", "rowData"),
+        State("firm-tasks", "rowData"),
+        prevent_initial_call=True,
+    )
+    def form_words(lang, template, roles, tasks):
+        if not isinstance(template, dict):
+            return no_update, no_update
+        lang = known_lang(lang)
+        try:
+            return (firm_form.relabelled(roles or [], template.get("roles", []), lang),
+                    firm_form.relabelled(tasks or [], template.get("tasks", []), lang))  # fmt: skip
+        except (AttributeError, KeyError, TypeError):  # rows the page did not write: left as they are
+            return no_update, no_update
+
+    @app.callback(
+        Output("firm-roles", "rowData", allow_duplicate=True),
+        Input("firm-roles-add", "n_clicks"),
+        State("firm-roles", "rowData"),
         State("lang", "value"),
         prevent_initial_call=True,
     )
     def add_role(_, rows, lang):
         return [*(rows or []), {"id": None, "label": t("w_new_role", known_lang(lang)), "count": 1}]
 
+    @app.callback(
+        Output("firm-waves", "rowData", allow_duplicate=True),
+        Input("firm-waves-add", "n_clicks"),
+        State("firm-waves", "rowData"),
+        State("form-template", "data"),
+        prevent_initial_call=True,
+    )
+    def add_wave(_, rows, template):
+        rows = [row for row in rows or [] if isinstance(row, dict)]
+        tasks = template.get("tasks", []) if isinstance(template, dict) else []
+        return [*rows, firm_form.new_wave_row(rows, [task.get("id") for task in tasks if isinstance(task, dict)])]
+
+    for grid in ADDABLE_GRIDS:  # the ticked rows go (the grid keeps its rowData in step)
+        app.clientside_callback(
+            "function (clicks) { return clicks ? true : window.dash_clientside.no_update; }",
+            Output(f"firm-{grid}", "deleteSelectedRows"),
+            Input(f"firm-{grid}-remove", "n_clicks"),
+            prevent_initial_call=True,
+        )
+
     form_states = [
         State("form-template", "data"),
         State("firm-name", "value"),
-        State("firm-roles", "data"),
-        State("firm-tasks", "data"),
+        State("firm-roles", "rowData"),
+        State("firm-tasks", "rowData"),
+        State("firm-waves", "rowData"),
         State("firm-customers", "value"),
         State("firm-revenue", "value"),
         State("firm-jurisdiction", "value"),
         State("lang", "value"),
     ]
 
-    def form_data(template, name, roles, tasks, customers, revenue, jurisdiction, lang) -> dict:
+    def form_data(template, name, roles, tasks, waves, customers, revenue, jurisdiction, lang) -> dict:
         if not isinstance(template, dict):
             raise InputError(["your firm: start from a scenario first"])
         try:
             return firm_form.scenario_data(
-                template, name, roles or [], tasks or [], customers, revenue, jurisdiction, lang
+                template, name, roles or [], tasks or [], waves or [], customers, revenue, jurisdiction, lang
             )
         except (KeyError, TypeError, AttributeError) as error:
             raise InputError(

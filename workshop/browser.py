@@ -46,3 +46,13 @@ def set_lever(page, name: str, value: float) -> None:
     box = page.locator(f"#lever-{name} input[type=number]")
     box.fill(f"{value:g}")
     box.press("Tab")
+
+
+def edit_cell(page, grid: str, row: int, column: str, value: float | str) -> None:
+    """Type a value into a cell of one of the form's grids (scrolled into view first, as a person would)."""
+    page.evaluate("([grid, column]) => dash_ag_grid.getApi(grid).ensureColumnVisible(column)", [grid, column])
+    cell = page.locator(f"#{grid} .ag-row[row-index='{row}'] .ag-cell[col-id='{column}']")
+    cell.click()
+    editor = cell.locator("input")
+    editor.fill(f"{value:g}" if isinstance(value, float | int) else value)
+    editor.press("Enter")

@@ -14,7 +14,7 @@ import numpy as np
 from charts import data
 from charts.i18n import count, money_short, percent, years_text
 from experiments.results import Results
-from workshop.i18n import policy_name, t
+from workshop.i18n import policy_in_text, policy_name, t
 from workshop.state import PinNumbers
 
 LEVEL_EUR = 0.5  # a replicate whose NPV difference rounds to zero euros is a tie
@@ -49,7 +49,7 @@ def pin_numbers(results: Results) -> PinNumbers | None:
         a=a,
         b=b,
         npv_diff=summary["npv_diff"]["mean"],
-        npv_diff_ci95=tuple(summary["npv_diff"]["ci95"]),
+        npv_diff_ci95=tuple(summary["npv_diff"]["ci95"]) if summary["npv_diff"]["ci95"] else None,
         p_a_beats_b=summary["p_a_beats_b"],
         crossover_month=summary["crossover_month"]["median"],
         share_never=summary["crossover_month"]["share_never"],
@@ -70,12 +70,14 @@ def headline(results: Results, lang: str) -> Headline:
         name = policy_name(results.scenario, policy, lang)
         return Headline(t("w_one_road", lang, a=name, npv=npv), [], t("w_choose_two", lang))
     diff = data.paired_difference(results, numbers.a, numbers.b, "npv")
-    names = {"a": policy_name(results.scenario, numbers.a, lang), "b": policy_name(results.scenario, numbers.b, lang)}
+    scenario = results.scenario
+    names = {"a": policy_name(scenario, numbers.a, lang), "b": policy_name(scenario, numbers.b, lang),
+             "pa": policy_in_text(scenario, numbers.a, lang), "pb": policy_in_text(scenario, numbers.b, lang)}  # fmt: skip
     return Headline(sentence(numbers, diff, names, lang), cards(numbers, names, lang), note(numbers, lang))
 
 
 def sentence(numbers: PinNumbers, diff: np.ndarray, names: dict[str, str], lang: str) -> str:
-    """``Strategic road: ahead in 83 of 100 simulated futures`` (or B's, or level)."""
+    """``Strategic road: ahead on NPV in 83 of 100 simulated futures`` (or B's, or level)."""
     n = len(diff)
     if np.all(np.abs(diff) < LEVEL_EUR):
         return t("w_level", lang, n=n, **names)
@@ -87,21 +89,14 @@ def sentence(numbers: PinNumbers, diff: np.ndarray, names: dict[str, str], lang:
 
 def cards(numbers: PinNumbers, names: dict[str, str], lang: str) -> list[Card]:
     years = years_text(numbers.years, lang)
-    lo, hi = numbers.npv_diff_ci95
     a, b = numbers.a, numbers.b
+    if numbers.npv_diff_ci95 is None:  # one future: no interval
+        npv_label = t("w_npv_card_one", lang, years=years, **names)
+    else:
+        lo, hi = (money_short(x, lang, sign=True) for x in numbers.npv_diff_ci95)
+        npv_label = t("w_npv_card", lang, years=years, lo=lo, hi=hi, **names)
     return [
-        Card(
-            "npv",
-            money_short(numbers.npv_diff, lang, sign=True),
-            t(
-                "w_npv_card",
-                lang,
-                years=years,
-                lo=money_short(lo, lang, sign=True),
-                hi=money_short(hi, lang, sign=True),
-                **names,
-            ),
-        ),  # fmt: skip
+        Card("npv", money_short(numbers.npv_diff, lang, sign=True), npv_label),
         Card("crossover", crossover_value(numbers, lang), crossover_label(numbers, names, lang)),
         Card(
             "employees",

@@ -15,9 +15,20 @@ from charts.i18n import money_short, percent
 from charts.theme import INK
 from model.scenario import Scenario
 from workshop.i18n import policy_name, t
-from workshop.state import Pin
+from workshop.state import Pin, PinNumbers
 
 KEUR = 1000.0
+
+
+def bar_label(numbers: PinNumbers, scenario: Scenario, lang: str) -> str:
+    """``+51k EUR · Strategic road ahead in 71%``: the difference, and the road whose bar it is with its share."""
+    money = f"<b>{money_short(numbers.npv_diff, lang, sign=True)}</b>"
+    if numbers.p_a_beats_b is None:  # too few futures for a share
+        return money
+    a_leads = numbers.npv_diff >= 0
+    share = numbers.p_a_beats_b if a_leads else 1.0 - numbers.p_a_beats_b
+    road = policy_name(scenario, numbers.a if a_leads else numbers.b, lang)
+    return f"{money} · {t('w_ahead_share', lang, road=road, p=percent(share, lang))}"
 
 
 def pinned_figure(pins: list[Pin], scenario: Scenario, theme: str = "screen", lang: str = "en") -> go.Figure:
@@ -37,7 +48,7 @@ def pinned_figure(pins: list[Pin], scenario: Scenario, theme: str = "screen", la
     labels = [pin.label for pin in reversed(pins)]
     for pin, label in zip(reversed(pins), labels):
         numbers = pin.numbers
-        lo, hi = numbers.npv_diff_ci95
+        lo, hi = numbers.interval_or_mean()
         leader = numbers.a if numbers.npv_diff >= 0 else numbers.b
         pair = t("w_pair", lang, a=policy_name(scenario, numbers.a, lang), b=policy_name(scenario, numbers.b, lang))
         canvas.add(
@@ -53,14 +64,11 @@ def pinned_figure(pins: list[Pin], scenario: Scenario, theme: str = "screen", la
         canvas.annotate(
             x=(hi if right else lo) / KEUR, y=label, xref="x", yref="y", showarrow=False,
             xanchor="left" if right else "right", xshift=10 if right else -10,
-            text=f"<b>{money_short(numbers.npv_diff, lang, sign=True)}</b> · "
-            f"{t('w_ahead_share', lang, p=percent(numbers.p_a_beats_b, lang))}",
+            text=bar_label(numbers, scenario, lang),
             font={"size": style.theme.tick_size, "color": INK},
         )  # fmt: skip
-    ends = np.concatenate(
-        [[0.0], [p.numbers.npv_diff_ci95[0] for p in pins], [p.numbers.npv_diff_ci95[1] for p in pins]]
-    )
-    pad = 0.45 * (ends.max() - ends.min() or 1.0)  # room for the labels beside the intervals
+    ends = np.concatenate([[0.0], *zip(*(p.numbers.interval_or_mean() for p in pins))])
+    pad = 0.8 * (ends.max() - ends.min() or 1.0)  # room for the labels beside the intervals
     canvas.vline(0, {"color": INK, "width": 2})
     canvas.axis(
         "x",

@@ -24,6 +24,8 @@ from model.scenario import LEVER_NAMES, Scenario, ScenarioError, with_levers
 from workshop.levers import spec
 
 LIVE_REPLICATES = 100  # the default: recomputed within a second after a slider moves
+LIVE_PERSON_FUTURES = 12_000  # people x replicates a move simulates within about a second (benchmarks.workshop_live)
+MIN_LIVE_REPLICATES = 20  # fewer futures say too little
 MAX_REPLICATES = 1000
 MAX_PINNED = 4
 MAX_SAVED = 12  # the room's own scenarios kept in one browser
@@ -61,8 +63,8 @@ class PinNumbers(Checked):
     a: str
     b: str
     npv_diff: float
-    npv_diff_ci95: tuple[float, float]
-    p_a_beats_b: float
+    npv_diff_ci95: tuple[float, float] | None  # None from a single future
+    p_a_beats_b: float | None  # None below 10 futures
     crossover_month: float | None
     share_never: float
     employees_kept: dict[str, float]  # policy -> people of the initial staff still there
@@ -70,6 +72,10 @@ class PinNumbers(Checked):
     headcount: int
     replicates: int
     years: int
+
+    def interval_or_mean(self) -> tuple[float, float]:
+        """The 95 % interval of the NPV difference, or the mean at both ends where there is none (one future)."""
+        return self.npv_diff_ci95 or (self.npv_diff, self.npv_diff)
 
 
 class Pin(Checked):
@@ -178,13 +184,21 @@ def default_policies(scenario: Scenario) -> list[str]:
     return pair if len(pair) == 2 else names[:2]
 
 
+def live_replicates(scenario: Scenario) -> int:
+    """The replicates that keep a slider move within about a second: ``LIVE_REPLICATES`` for a firm of up to
+    ``LIVE_PERSON_FUTURES / LIVE_REPLICATES`` people, fewer (in tens, at least ``MIN_LIVE_REPLICATES``) for a
+    larger one, whose months cost more (the 586-person customer-service centre: 20)."""
+    fitting = LIVE_PERSON_FUTURES // max(scenario.headcount, 1) // 10 * 10
+    return max(MIN_LIVE_REPLICATES, min(LIVE_REPLICATES, fitting))
+
+
 def default_controls(scenario_key: str, scenario: Scenario, lang: str = "en") -> Controls:
     """The controls for a scenario as its file sets them: its levers, its two main roads, live replicates."""
     return Controls(
         scenario=scenario_key,
         levers=scenario.levers.model_dump(),
         policies=default_policies(scenario),
-        replicates=LIVE_REPLICATES,
+        replicates=live_replicates(scenario),
         lang=lang,
     )
 

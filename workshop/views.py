@@ -13,6 +13,7 @@ from dash import dcc, html
 from charts.i18n import category_label, money_short, number, percent
 from charts.theme import OKABE_ITO
 from model.scenario import Scenario
+from workshop.breakeven_marks import slider_marks
 from workshop.headline import Headline
 from workshop.i18n import lever_name, policy_name, t
 from workshop.inside import CATEGORY_ORDER, Snapshot
@@ -85,7 +86,7 @@ def lever_block(name: str, value: float, words: Words) -> html.Div:
                 max=high,
                 step=lever.step,
                 value=value,
-                marks={f"{v:g}": format_value(name, v, lang) for v in (low, high)},
+                marks=slider_marks(low, high, name, lang, None),  # the break-even joins them once computed
                 updatemode="mouseup",
             ),  # fmt: skip
             html.Div(words(f"w_unit_{lever.kind}"), className="lever-unit"),
@@ -142,8 +143,10 @@ def pinned_table(pins: list[Pin], titles: list[str], defaults: list[dict[str, fl
     rows = []
     for index, (pin, title, default) in enumerate(zip(pins, titles, defaults)):
         n = pin.numbers
-        lo, hi = n.npv_diff_ci95
         pair = t("w_pair", lang, a=policy_name(scenario, n.a, lang), b=policy_name(scenario, n.b, lang))
+        if n.npv_diff_ci95 is not None:
+            lo, hi = (money_short(x, lang, True) for x in n.npv_diff_ci95)
+            pair += f"; [{lo}, {hi}]"
         crossover = t("w_never", lang) if n.crossover_month is None or n.share_never >= 0.5 else t(
             "w_month", lang, m=round(n.crossover_month))  # fmt: skip
         cells = [
@@ -154,7 +157,7 @@ def pinned_table(pins: list[Pin], titles: list[str], defaults: list[dict[str, fl
                 [
                     money_short(n.npv_diff, lang, sign=True),
                     html.Br(),
-                    html.Small(f"{pair}; [{money_short(lo, lang, True)}, {money_short(hi, lang, True)}]"),
+                    html.Small(pair),
                 ],
                 className="num",
             ),  # fmt: skip
@@ -252,9 +255,10 @@ def inside_view(snap: Snapshot, scenario: Scenario, lang: str) -> list:
         ),  # fmt: skip
         html.Div(t("w_inside_profit", lang, v=money_short(snap.cumulative_profit, lang))),
     ]
+    now, kept = round(snap.customers), round(snap.kept_customers)  # customers are fractional: whole ones add up
     customers = t(
-        "w_inside_customers", lang, now=number(snap.customers, lang), kept=number(snap.kept_customers, lang),
-        initial=number(snap.initial_customers, lang), new=number(snap.new_customers, lang),
+        "w_inside_customers", lang, now=number(now, lang), kept=number(kept, lang),
+        initial=number(snap.initial_customers, lang), new=number(max(now - kept, 0), lang),
     )  # fmt: skip
     return [
         html.Div(facts, className="inside-facts"),

@@ -1,18 +1,16 @@
-"""Where the road turns: the words and slider marks of break-even points, and their cache.
-
-The research toolkit's ``BreakEven`` is used when it exists; until then a stand-in with the same fields
-(the agreed interface) is constructed here.
-"""
+"""Where the road turns: the words and slider marks of the research toolkit's break-even points, and their cache."""
 
 from __future__ import annotations
 
-import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from charts.i18n import NNBSP
 from experiments.breakeven import BreakEven
-from workshop.breakeven_marks import MarkCache, load_breakevens, mark_text, slider_marks
+from workshop.breakeven_marks import MarkCache, Superseded, mark_text, slider_marks
 
 
 def point(lever="reskilling_success", value=0.42, verdict="crosses", above=True, interval=None, low=0.0, high=1.0):
@@ -29,11 +27,11 @@ def point(lever="reskilling_success", value=0.42, verdict="crosses", above=True,
         (point(above=None), "en", "The roads cross at 0.42"),
         (point(interval=(0.38, 0.46)), "en", "Strategic road wins above 0.42 (between 0.38 and 0.46)"),
         (point(), "fr", "La voie stratégique l'emporte au-dessus de 0,42"),
-        (point(verdict="a_wins_everywhere", value=None, above=None), "en", "Strategic road wins from 0.00 to 1.00"),
+        (point(verdict="a_wins_everywhere", value=None, above=None), "en", "Strategic road wins over the whole range"),
         (
             point(verdict="b_wins_everywhere", value=None, above=None),
             "fr",
-            "La voie courte (cost-killer) l'emporte de 0,00 à 1,00",
+            "La voie courte (cost-killer) l'emporte sur toute la plage",
         ),
         (point("levers.discount_rate", 0.095, low=0.04, high=0.15), "en", "Strategic road wins above 9.5%"),
         (
@@ -76,7 +74,72 @@ def test_marks_are_cached_by_their_inputs(assistant):
     assert len(calls) == 4 and calls[0][4] == assistant.simulation.seed
 
 
-def test_without_the_research_toolkit_there_are_no_marks(monkeypatch):
-    monkeypatch.setitem(sys.modules, "experiments.breakeven", None)  # import fails as if the file were absent
-    assert load_breakevens() is None
-    assert not MarkCache(None).available
+def test_a_search_already_running_for_the_same_inputs_is_waited_for_not_run_twice(assistant):
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow(scenario, levers=None, a="reinvest", b="cost_cutting", replicates=100, seed=None, executor=None):
+        calls.append(replicates)
+        started.set()
+        release.wait(10)
+        return [point()]
+
+    cache = MarkCache(slow)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(cache.points, assistant, "reinvest", "cost_cutting", 100)
+        started.wait(10)
+        second = pool.submit(cache.points, assistant, "reinvest", "cost_cutting", 100)  # the page asks again
+        time.sleep(0.2)  # the second ask arrives while the first search runs
+        release.set()
+        assert first.result(10) is second.result(10) and calls == [100]
+
+
+def test_a_failed_search_fails_every_waiter_and_the_next_ask_searches_again(assistant):
+    calls = []
+
+    def broken(scenario, **_):
+        calls.append(1)
+        raise RuntimeError("no points")
+
+    cache = MarkCache(broken)
+    for _ in range(2):
+        with pytest.raises(RuntimeError, match="no points"):
+            cache.points(assistant, "reinvest", "cost_cutting", 10)
+    assert len(calls) == 2
+
+
+def test_one_search_at_a_time_and_settings_a_room_has_left_are_not_searched(assistant):
+    from model.scenario import with_levers
+
+    started, release, searched, running = threading.Event(), threading.Event(), [], []
+
+    def slow(scenario, levers=None, a="reinvest", b="cost_cutting", replicates=100, seed=None, executor=None):
+        running.append(1)
+        assert len(running) == 1  # never two searches at once
+        searched.append(scenario.levers.reskilling_success)
+        started.set()
+        release.wait(10)
+        running.pop()
+        return [point()]
+
+    cache = MarkCache(slow)
+    moves = [with_levers(assistant, reskilling_success=v) for v in (0.2, 0.3, 0.4)]
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(cache.points, moves[0], "reinvest", "cost_cutting", 20, "room")
+        started.wait(10)
+        left = pool.submit(cache.points, moves[1], "reinvest", "cost_cutting", 20, "room")  # waits its turn...
+        time.sleep(0.2)
+        last = pool.submit(cache.points, moves[2], "reinvest", "cost_cutting", 20, "room")  # ...the room moved on
+        time.sleep(0.2)
+        release.set()
+        assert set(first.result(10)) == set(last.result(10)) == {"reskilling_success"}
+        with pytest.raises(Superseded):
+            left.result(10)
+    assert searched == [0.2, 0.4]
+
+
+def test_a_break_even_beyond_the_slider_says_so(assistant):
+    far = point("new_work_demand_scale", 4.93, low=0.0, high=5.0, interval=(3.2, 5.0))
+    text = mark_text(far, assistant, "reinvest", "cost_cutting", "en", slider=(0.0, 2.0))
+    assert text == "Strategic road wins above 4.93, beyond this slider's range (between 3.20 and 5.00)"
+    assert "beyond" not in mark_text(point(), assistant, "reinvest", "cost_cutting", "en", slider=(0.0, 1.0))
+    assert slider_marks(0.04, 0.15, "discount_rate", "fr", None) == {"0.04": f"4{NNBSP}%", "0.15": f"15{NNBSP}%"}

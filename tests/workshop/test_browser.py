@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+import tomllib
 from types import SimpleNamespace
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 from model.scenario import LEVER_NAMES
 from tests.conftest import ROOT
 from tests.workshop.conftest import page_browser_or_skip
-from workshop.browser import VIEWPORT, chromium, headline_settled, set_lever
+from workshop.browser import VIEWPORT, chromium, edit_cell, headline_settled, set_lever
 
 
 def fake_breakevens(scenario, levers=None, a="reinvest", b="cost_cutting", replicates=100, seed=None, executor=None):
@@ -80,7 +81,7 @@ def test_a_slider_moves_and_the_headline_follows_offline(site, tab, page):
     for name in LEVER_NAMES:
         assert page.locator(f"#lever-{name}").count() == 1
     before = sentence(page)
-    assert re.fullmatch(r"(Strategic|Cost-killer) road: ahead in \d+ of 100 simulated futures", before)
+    assert re.fullmatch(r"(Strategic|Cost-killer) road: ahead on NPV in \d+ of 100 simulated futures", before)
     page.wait_for_selector("#mark-reskilling_success:has-text('Strategic road wins above 0.42')")
     page.evaluate(
         """() => { window.seen = []; new MutationObserver(() => window.seen.push(
@@ -107,15 +108,31 @@ def test_french_covers_the_page_and_the_charts(page):
     page.click("#chart-pick label:has-text('Pourquoi')")
     page.wait_for_selector("#chart .gtitle:has-text('de profit')")
     page.click("#chart-pick label:has-text('croisent')")
+    page.click("#tabs >> text=Votre entreprise")  # the form's rows follow the language, its headers too
+    page.wait_for_selector("#firm-tasks .ag-cell[col-id=label]:has-text('Double saisie des factures')")
+    page.wait_for_selector("#firm-waves .ag-header-cell-text:has-text('À partir du mois')")
 
 
-def test_a_firm_built_in_the_form_runs_and_saves_as_a_scenario(page, tmp_path):
+def test_a_large_firm_opens_with_the_futures_that_keep_it_live(site):
+    other = site.context.new_page()
+    other.goto(f"{site.url}?scenario=customer_service")
+    other.wait_for_selector("#replicates-live:has-text('20 futures keep the page live for this firm of 586 people')")
+    headline_settled(other, 60_000)
+    assert re.search(r"ahead on NPV in \d+ of 20 simulated futures", sentence(other))
+    assert other.input_value("#replicates") == "20"
+    other.close()
+
+
+def test_a_firm_with_two_waves_built_in_the_form_runs_and_saves_as_a_scenario(page, tmp_path):
     page.click("#tabs >> text=Your firm")
     page.fill("#firm-name", "Browser test firm")
-    cell = page.locator("#firm-roles tbody tr").nth(3).locator("td[data-dash-column=count]")  # the consultants
-    cell.click()
-    page.keyboard.type("20")
-    page.keyboard.press("Enter")
+    page.wait_for_selector("#firm-waves .ag-row[row-index='0'] .ag-cell[col-id='month']:has-text('3')")
+    edit_cell(page, "firm-roles", 2, "count", 20)  # the consultants: 20 instead of 13
+    page.click("#firm-waves-add")  # a second wave, a year after the first: month 15
+    page.wait_for_selector("#firm-waves .ag-row[row-index='1'] .ag-cell[col-id='month']:has-text('15')")
+    edit_cell(page, "firm-waves", 1, "month", 18)
+    edit_cell(page, "firm-waves", 1, "bookkeeping", 30)  # a mature tool could remove 40 %
+    edit_cell(page, "firm-waves", 1, "one_off", 5000)
     page.click("#firm-run")
     page.wait_for_selector("#scenario-title:has-text('Browser test firm')")
     headline_settled(page)  # the page shows the comparison of the room's firm
@@ -126,10 +143,35 @@ def test_a_firm_built_in_the_form_runs_and_saves_as_a_scenario(page, tmp_path):
         page.click("#firm-save")
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
-    assert path.name == "browser_test_firm.toml" and "count = 20" in path.read_text(encoding="utf-8")
+    saved = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert path.name == "browser_test_firm.toml" and saved["roles"][2]["count"] == 20
+    first, second = saved["automation"]["waves"]
+    assert first["removed_share"] == {"invoice_entry": 0.9, "manual_reports": 0.85, "payment_reminders": 0.9}
+    assert (second["month"], second["ramp_months"], second["one_off_cost_eur"]) == (18, 6, 5000)
+    assert second["removed_share"] == {"bookkeeping": 0.3}
     result = subprocess.run([sys.executable, str(ROOT / "run.py"), "validate", str(path)], capture_output=True,
                             text=True, cwd=ROOT, timeout=120)  # fmt: skip
     assert result.returncode == 0 and "27 people" in result.stdout, result.stderr
+
+
+def test_a_wave_beyond_what_a_tool_could_remove_is_named_and_a_ticked_wave_goes(page):
+    page.click("#tabs >> text=Your firm")
+    page.click("#firm-load")
+    page.wait_for_selector("#firm-waves .ag-row[row-index='0'] .ag-cell[col-id='month']:has-text('3')")
+    page.click("#firm-waves-add")
+    edit_cell(page, "firm-waves", 1, "invoice_entry", 50)  # 1 - 0.1 x 0.5 = 0.95 of the invoices, above 0.9
+    page.click("#firm-run")
+    page.wait_for_selector("#firm-messages .message.error:has-text(\"automation waves remove 0.95 of 'invoice_entry'"
+                           " in all, above its automatable_share 0.9\")")  # fmt: skip
+    page.locator("#firm-waves .ag-row[row-index='1'] .ag-selection-checkbox input").check()
+    page.click("#firm-waves-remove")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#firm-waves .ag-center-cols-container .ag-row').length === 1"
+    )
+    page.fill("#firm-name", "One wave again")
+    page.click("#firm-run")  # valid again: the page runs it
+    page.wait_for_selector("#scenario-title:has-text('One wave again')")
+    headline_settled(page)
 
 
 def test_bad_input_is_a_message_and_other_sessions_go_on(site, page):
@@ -143,7 +185,7 @@ def test_bad_input_is_a_message_and_other_sessions_go_on(site, page):
     page.wait_for_selector("#compute-messages .message:has-text('replicates = 1000000000: allowed 1 to 1000')")
     assert page.inner_text("#headline-sentence").startswith("Not computed")
     other, _ = open_page(site)  # another browser session: its own state, numbers as usual
-    assert re.search(r"ahead in \d+ of 100", sentence(other)) and other.inner_text("#messages").strip() == ""
+    assert re.search(r"ahead on NPV in \d+ of 100", sentence(other)) and other.inner_text("#messages").strip() == ""
     other.close()
 
 

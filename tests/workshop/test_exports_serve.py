@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 import urllib.request
+import warnings
 import zipfile
 
 import pytest
@@ -67,6 +68,20 @@ def test_run_py_workshop_prints_its_address_and_serves_the_page():
         process.terminate()
         process.wait(timeout=30)
     assert "warning" not in process.stderr.read()
+
+
+def test_the_app_starts_and_serves_its_page_without_a_deprecation_warning():
+    from workshop.app import create_app
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        client = create_app(ROOT / "scenarios" / "assistant.toml").server.test_client()
+        layout = client.get("/_dash-layout")
+        assert client.get("/").status_code == 200 and layout.status_code == 200
+        assert client.get("/_dash-dependencies").status_code == 200
+    outdated = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+    assert [str(w.message) for w in caught if issubclass(w.category, outdated)] == []
+    assert '"namespace":"dash_ag_grid"' in layout.get_data(as_text=True).replace(" ", "")  # the form's grids
 
 
 def test_a_broken_scenario_is_one_line_and_exit_2(tmp_path):

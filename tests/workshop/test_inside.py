@@ -49,3 +49,13 @@ def test_going_back_in_time_recreates_the_model_and_sessions_are_bounded(assista
     steppers.at("b", scenario, "reinvest", 0, 1)
     steppers.at("c", scenario, "reinvest", 0, 1)
     assert list(steppers._models) == ["b", "c"]
+
+
+def test_the_customer_counts_shown_add_up(assistant):
+    from workshop.inside import Snapshot
+    from workshop.views import inside_view
+
+    snap = Snapshot(month=14, months=60, people=[], vacancies=0, hires=1, quits=1, layoffs=0, cumulative_profit=0.0,
+                    customers=385.6, initial_customers=400.0, kept_customers=335.7)  # fmt: skip
+    heading = inside_view(snap, assistant, "en")[3].children
+    assert heading == "Customers: 386 (336 of today's 400 still there, 50 new)"  # 386 = 336 + 50

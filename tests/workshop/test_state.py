@@ -7,10 +7,13 @@ import math
 
 import pytest
 
-from model.scenario import ScenarioError, with_levers
+from model.scenario import ScenarioError, validate_data, with_levers
+from tests.conftest import changed, scenario_data
 from workshop.state import (
+    LIVE_PERSON_FUTURES,
     MAX_FILE_BYTES,
     MAX_SAVED,
+    MIN_LIVE_REPLICATES,
     Controls,
     InputError,
     apply_levers,
@@ -19,6 +22,7 @@ from workshop.state import (
     controls_from_query,
     default_controls,
     finite_number,
+    live_replicates,
     new_session,
     read_session,
     read_session_file,
@@ -145,3 +149,14 @@ def test_controls_refuse_unknown_keys_and_huge_lists():
         Controls.model_validate({"scenario": "a", "levers": {}, "policies": ["p"] * 9})
     with pytest.raises(ValueError):
         Controls.model_validate({"scenario": "a", "levers": {}, "policies": ["p"], "eval": "1"})
+
+
+@pytest.mark.parametrize(("name", "consultants", "live"), [("assistant", 13, 100), ("assistant", 137, 80),
+                                                           ("customer_service", None, 20)])  # fmt: skip
+def test_a_larger_firm_opens_with_fewer_futures_to_stay_live(name, consultants, live):
+    data = scenario_data(name)
+    if consultants is not None:
+        data = changed(data, **{"roles.2.count": consultants})  # 144 people: 12,000 // 144 = 83, in tens 80
+    scenario = validate_data(data, name)
+    assert live_replicates(scenario) == live and default_controls(name, scenario).replicates == live
+    assert live * scenario.headcount <= LIVE_PERSON_FUTURES or live == MIN_LIVE_REPLICATES
