@@ -15,9 +15,9 @@ from typing import Any
 
 import tomli_w
 
-from model.scenario import Scenario, ScenarioError, validate_data
+from model.scenario import Scenario
 from workshop.i18n import t
-from workshop.state import InputError
+from workshop.state import checked_scenario
 
 FORM_SOURCE = "your firm"
 FIRST_WAVE_MONTH = 3  # when a template without automation gets a tool from the form
@@ -175,11 +175,8 @@ def form_jurisdiction(template: dict[str, Any], preset: Any) -> dict[str, Any]:
 
 
 def check(data: dict[str, Any], source: str = FORM_SOURCE) -> Scenario:
-    """Validate scenario data with the messages of a scenario file, or raise InputError."""
-    try:
-        return validate_data(data, source)
-    except ScenarioError as error:
-        raise InputError(error.problems) from None
+    """Validate scenario data with the messages of a scenario file (a custom policy refused), or raise InputError."""
+    return checked_scenario(data, source)
 
 
 def toml_text(data: dict[str, Any]) -> str:
