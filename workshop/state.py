@@ -263,7 +263,7 @@ def checked_scenario(data: Any, source: str) -> Scenario:
     policies = data.get("policies") if isinstance(data, dict) else None
     named = [p for p in policies if isinstance(p, dict)] if isinstance(policies, list) else []
     custom = [
-        f"{source}: policies.{shorten(p.get('name'), 40)}.kind = {shorten(p['kind'])}: custom policies are not "
+        f"{source}: policies.{cut(str(p.get('name')), 40)}.kind = {shorten(p['kind'])}: custom policies are not "
         f"imported from the page; allowed: {', '.join(sorted(POLICIES))} (run a custom policy with `run.py compare`)"
         for p in named
         if isinstance(p.get("kind"), str) and p["kind"] not in POLICIES
