@@ -5,7 +5,8 @@ A comparison is ``experiments.compare.run_comparison`` (the command line's engin
 Caches are keyed by a canonical JSON of every input (the whole validated scenario, the roads, replicates,
 seed), bounded in size and shared by all sessions: identical inputs give identical numbers, so a session can
 only ever receive what it would have computed itself. At most one comparison per core is computed at a time
-(the others wait), so many sessions cannot together exhaust the memory that one comparison is allowed.
+(the others wait), so many sessions cannot together exhaust the memory that one comparison is allowed, and a
+comparison asked for while it is being computed (a room moving a slider to the same value) is computed once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,32 @@ CACHE_SIZE = 32  # comparisons kept (about 5 MB each for 100 replicates x 2 road
 PAGE_CHARTS = ("crossover", "waterfall", "difference", "hours")
 PAIRED_CHARTS = ("waterfall", "difference")
 COMPUTING = threading.BoundedSemaphore(os.cpu_count() or 1)  # comparisons computed at once
+
+
+class OnceAtATime:
+    """Computations by key: a request for a key that is being computed waits for that computation (then finds
+    it in the cache) instead of starting another."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._running: dict[str, threading.Event] = {}
+
+    def run(self, key: str, compute):
+        with self._guard:
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = threading.Event()
+        if running is not None:
+            running.wait()
+            return compute()
+        try:
+            return compute()
+        finally:
+            with self._guard:
+                self._running.pop(key).set()
+
+
+COMPARISONS = OnceAtATime()
 
 
 def canonical(data: Any) -> str:
@@ -119,7 +146,7 @@ def compare(scenario: Scenario, policies: list[str], replicates: int, seed: int 
     key = canonical(
         {"scenario": scenario.model_dump(mode="json"), "policies": policies, "replicates": replicates, "seed": seed}
     )
-    return Comparison(key, _comparison(key))
+    return Comparison(key, COMPARISONS.run(key, lambda: _comparison(key)))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
