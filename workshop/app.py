@@ -24,10 +24,10 @@ from workshop.inside import FirmSteppers, snapshot
 from workshop.levers import slider_range
 from workshop.pinned import pinned_figure
 from workshop.state import (
-    MAX_FILE_BYTES,
     MAX_PINNED,
     MAX_REQUEST_BYTES,
     SAVED_PREFIX,
+    UPLOAD_BYTES,
     ControlRequest,
     Controls,
     InputError,
@@ -129,7 +129,7 @@ def top_bar(words: views.Words) -> html.Header:
                     dcc.Upload(
                         html.Button(words("w_open_file"), className="small quiet"),
                         id="upload",
-                        max_size=MAX_FILE_BYTES,
+                        max_size=UPLOAD_BYTES,  # beyond, the browser drops the file without a word
                         multiple=False,
                         accept=".toml,.json",
                     ),  # fmt: skip

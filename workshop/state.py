@@ -29,6 +29,8 @@ MAX_PINNED = 4
 MAX_SAVED = 12  # the room's own scenarios kept in one browser
 MAX_FILE_BYTES = 1_000_000  # an uploaded scenario or session file
 MAX_REQUEST_BYTES = 4 * MAX_FILE_BYTES  # one HTTP request (an upload is base64, a third larger, plus the store)
+MAX_STORE_BYTES = MAX_FILE_BYTES  # the room's own scenarios in the browser's store, sent with most requests
+UPLOAD_BYTES = 2 * MAX_FILE_BYTES  # what the browser sends at most: up to here the server names a file too large
 # One comparison's size: people x futures x roads x (months + tasks), the engine's arrays (replicates x slots x
 # months for the random numbers, x tasks for the hours). 30 million is about 30 s and 0.4 GB on a two-core laptop
 # (docs/performance.md); a larger run is for the command line.
@@ -369,12 +371,12 @@ def saved_key(name: str) -> str:
 
 
 def with_saved(session: Session, scenario_data: dict[str, Any], name: str) -> Session:
-    """The session with a scenario saved under ``name`` (replacing one of that name); the oldest goes first
-    when the store is full."""
-    saved = {k: v for k, v in session.saved.items() if k != name}
-    while len(saved) >= MAX_SAVED:
+    """The session with a scenario saved under ``name`` (replacing one of that name); the oldest go first when
+    the store holds ``MAX_SAVED`` or more than ``MAX_STORE_BYTES`` (it travels with most requests)."""
+    saved = {k: v for k, v in session.saved.items() if k != name} | {name: scenario_data}
+    while len(saved) > MAX_SAVED or (len(saved) > 1 and len(json.dumps(saved)) > MAX_STORE_BYTES):
         saved.pop(next(iter(saved)))
-    return session.model_copy(update={"saved": {**saved, name: scenario_data}})
+    return session.model_copy(update={"saved": saved})
 
 
 def control_request(controls: Controls, problems: list[str] | None = None) -> dict[str, Any]:
