@@ -8,6 +8,7 @@ import copy
 import http.client
 import json
 import logging
+import re
 
 import pytest
 
@@ -188,3 +189,36 @@ def test_a_request_larger_than_the_limit_is_413_before_it_is_read(server, pages,
     connection.close()
     assert not tracebacks(caplog)
     still_serving(pages["fresh"])
+
+
+RAW = {
+    "not HTTP": b"GARBAGE\r\n\r\n",
+    "binary": b"\x00\xff" * 100 + b"\r\n\r\n",
+    "a broken chunk": b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+    b"Content-Type: application/json\r\n\r\nzz\r\n",
+    "an address of 70 kB": b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("name", RAW)
+def test_malformed_http_is_answered_4xx_without_a_traceback(name, server, pages, caplog):
+    import socket
+
+    caplog.set_level(logging.WARNING)
+    host, port = server.removeprefix("http://").rstrip("/").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(RAW[name])
+        answer = connection.makefile("rb").read()  # until the server closes the connection
+    # a status line, or for a line that is not HTTP/1 an error page without one ("Error code: 400")
+    assert re.search(rb"^HTTP/1.1 4\d\d |Error code: 4\d\d", answer) and not tracebacks(caplog)
+    still_serving(pages["fresh"])
+
+
+def test_a_tampered_store_is_a_message_on_the_page_and_one_line_in_the_log(pages, caplog):
+    caplog.set_level(logging.WARNING)
+    answer = pages["fresh"].call("scenario.value", "apply.data", {"apply.data": {"controls": "all", "nonce": "x"}})
+    messages = [m["props"]["children"] for m in answer.value("request-messages.children")]
+    assert messages == ["apply: controls = 'all': Input should be a valid dictionary or instance of Controls"]
+    assert answer.body["response"] == {}  # nothing else on the page changes
+    [record] = caplog.records
+    assert record.getMessage() == f"workshop: refused values from 127.0.0.1: {messages[0]}" and not record.exc_info
