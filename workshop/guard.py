@@ -49,7 +49,9 @@ class Prop:
 
     def check(self, entry: Any, where: str) -> None:
         """Raise Refused unless ``entry`` (or each of a pattern's entries) names this property."""
-        for item in entry if self.many and isinstance(entry, list) else [entry]:
+        if self.many and not isinstance(entry, list):
+            raise Refused(f"{where}: expected a list of {self}")
+        for item in entry if self.many else [entry]:
             if not isinstance(item, dict) or not isinstance(item.get("property"), str):
                 raise Refused(f"{where}: expected {{id, property}}")
             if item["property"].split("@")[0] != self.name or not self.names(item.get("id")):

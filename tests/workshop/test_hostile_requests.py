@@ -149,9 +149,15 @@ MALFORMED = {
         "changedPropIds": ['{"i":'],
     },
     "a pattern id of the wrong shape": {
-        "output": "session.data@" + CALLBACKS["unpin"].split("@")[1],
+        "output": CALLBACKS["unpin"],
         "outputs": {"id": "session", "property": "data"},
         "inputs": [[{"id": {"type": "unpin", "i": 0, "x": 1}, "property": "n_clicks", "value": 1}]],
+        "state": [{"id": "session", "property": "data", "value": None}],
+    },
+    "a pattern input that is not a list": {
+        "output": CALLBACKS["unpin"],
+        "outputs": {"id": "session", "property": "data"},
+        "inputs": [{"id": {"type": "unpin", "i": 0}, "property": "n_clicks", "value": 1}],
         "state": [{"id": "session", "property": "data", "value": None}],
     },
     "nested past Python's limit": b"[" * 100_000 + b"]" * 100_000,
