@@ -26,6 +26,7 @@ from workshop.pinned import pinned_figure
 from workshop.state import (
     MAX_PINNED,
     MAX_REQUEST_BYTES,
+    MIN_REPLICATES,
     SAVED_PREFIX,
     UPLOAD_BYTES,
     ControlRequest,
@@ -164,7 +165,7 @@ def side_panel(words: views.Words, default: Controls, options: list[dict[str, st
             html.Label(words("w_roads")),
             dcc.Checklist(id="policies", value=default.policies, className="roads"),
             html.Label(words("w_replicates"), htmlFor="replicates"),
-            dcc.Input(id="replicates", type="number", min=1, step=1, value=default.replicates, debounce=True),
+            dcc.Input(id="replicates", type="number", min=MIN_REPLICATES, step=1, value=default.replicates, debounce=True),
             html.Div(words("w_replicates_help"), className="help"),
             html.H3(words("w_levers")),
             html.Div(

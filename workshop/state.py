@@ -20,10 +20,12 @@ from urllib.parse import parse_qsl, urlencode
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from experiments.compare import MIN_REPLICATES_FOR_P
 from model.scenario import LEVER_NAMES, Scenario, ScenarioError, validate_data, with_levers
 from workshop.levers import spec
 
 LIVE_REPLICATES = 100  # the default: recomputed within a second after a slider moves
+MIN_REPLICATES = MIN_REPLICATES_FOR_P  # the headline's P(A beats B) and interval need at least this many
 MAX_REPLICATES = 1000
 MAX_PINNED = 4
 MAX_SAVED = 12  # the room's own scenarios kept in one browser
@@ -64,7 +66,7 @@ class Controls(Checked):
     scenario: Annotated[str, Field(min_length=1, max_length=200)]
     levers: dict[Literal[*LEVER_NAMES], float]
     policies: Annotated[list[Annotated[str, Field(max_length=100)]], Field(min_length=1, max_length=8)]
-    replicates: Annotated[int, Field(ge=1, le=MAX_REPLICATES)] = LIVE_REPLICATES
+    replicates: Annotated[int, Field(ge=MIN_REPLICATES, le=MAX_REPLICATES)] = LIVE_REPLICATES
     lang: Literal["en", "fr"] = "en"
 
 
@@ -206,8 +208,8 @@ def cut(text: str, limit: int) -> str:
 
 def check_replicates(raw: Any) -> int:
     value = finite_number("replicates", raw, integer=True)
-    if not 1 <= value <= MAX_REPLICATES:
-        raise InputError([f"replicates = {value}: allowed 1 to {MAX_REPLICATES}"])
+    if not MIN_REPLICATES <= value <= MAX_REPLICATES:
+        raise InputError([f"replicates = {value}: allowed {MIN_REPLICATES} to {MAX_REPLICATES}"])
     return value
 
 

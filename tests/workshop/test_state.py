@@ -70,8 +70,8 @@ def test_levers_within_range_change_the_scenario(assistant):
     assert changed.levers.reskilling_success == 0.25 and assistant.levers.reskilling_success == 0.7
 
 
-@pytest.mark.parametrize("raw", [0, -3, 10**9, 2.5, "100", None])
-def test_replicates_outside_1_to_1000_are_refused(raw):
+@pytest.mark.parametrize("raw", [0, -3, 9, 10**9, 2.5, "100", None])
+def test_replicates_outside_10_to_1000_are_refused(raw):
     with pytest.raises(InputError, match="replicates"):
         check_replicates(raw)
 

@@ -106,13 +106,13 @@ def test_a_billion_replicates_are_refused_before_anything_is_allocated(page, cal
         "replicates.value",
         {"replicates.value": 10**9, "lever-reskilling_success.value": 0.7},
     )
-    assert texts(answer.value("compute-messages.children")) == ["replicates = 1000000000: allowed 1 to 1000"]
+    assert texts(answer.value("compute-messages.children")) == ["replicates = 1000000000: allowed 10 to 1000"]
     assert time.perf_counter() - started < 5
     before = engine._comparison.cache_info().misses
     out = callbacks["recompute"](
         "assistant", *levers_with(assistant), ROADS, 10**9, "en", False, "crossover", new_session()
     )
-    assert texts(out[5]) == ["replicates = 1000000000: allowed 1 to 1000"]
+    assert texts(out[5]) == ["replicates = 1000000000: allowed 10 to 1000"]
     assert engine._comparison.cache_info().misses == before
 
 
@@ -153,10 +153,12 @@ def test_an_uploaded_firm_of_a_billion_people_is_refused_without_allocating(page
     answer = page.call(
         "compute-messages.children",
         "scenario.value",
-        {"scenario.value": "saved:huge", "session.data": session, "replicates.value": 1},
+        {"scenario.value": "saved:huge", "session.data": session, "replicates.value": 10},
     )
     [line] = texts(answer.value("compute-messages.children"))
-    assert line.startswith("huge: 1 futures x 2 roads x 1,000,000,019 people x (60 months + 12 tasks) = ")  # 10**9 + 19
+    assert line.startswith(
+        "huge: 10 futures x 2 roads x 1,000,000,019 people x (60 months + 12 tasks) = "
+    )  # 10**9 + 19
     assert line.endswith("the firm is too large (or `run.py compare`)") and time.perf_counter() - started < 5
 
 
@@ -291,3 +293,15 @@ def test_every_input_of_a_comparison_is_in_its_cache_key(assistant):
         "the seed": engine.compare(small, ROADS, 3, seed=1).key,
     }
     assert len(set(keys.values())) == len(keys)
+
+
+def test_the_fewest_futures_allowed_give_a_whole_headline_and_fewer_a_message(page):
+    """Below ten futures the summary has no P(A beats B) (experiments.compare.MIN_REPLICATES_FOR_P): the page
+    refuses them instead of failing on the missing number."""
+    values = {"lever-reskilling_success.value": 0.7, "lever-years.value": 1}
+    answer = page.call("compute-messages.children", "replicates.value", {**values, "replicates.value": 9})
+    assert texts(answer.value("compute-messages.children")) == ["replicates = 9: allowed 10 to 1000"]
+    answer = page.call("compute-messages.children", "replicates.value", {**values, "replicates.value": 10})
+    assert answer.value("current.data")["ok"] and answer.value("headline-sentence.children").endswith(
+        "of 10 simulated futures"
+    )
