@@ -83,13 +83,14 @@ def tracebacks(caplog) -> list[str]:
     return found
 
 
-def still_serving(page: PageSession) -> None:
-    answer = page.call("apply.data", "url.search", {"url.search": ""})
+def still_serving(server: str) -> None:
+    """A page opened now gets its controls: the server goes on."""
+    answer = PageSession(server).call("apply.data", "url.search", {"url.search": ""})
     assert answer.status == 200 and answer.value("apply.data")["controls"]["scenario"] == "assistant"
 
 
 @pytest.mark.parametrize("name", sorted(CALLBACKS))
-def test_every_callback_answers_hostile_values_without_a_traceback(name, pages, caplog):
+def test_every_callback_answers_hostile_values_without_a_traceback(name, server, pages, caplog):
     """Each input and state of each callback, in turn, set to a value of the wrong type, not finite, huge or
     nested, on a fresh and on a used page: the answer is 200 (or 204: nothing to change), never 500."""
     caplog.set_level(logging.WARNING)
@@ -107,7 +108,7 @@ def test_every_callback_answers_hostile_values_without_a_traceback(name, pages, 
                     where = (group, spec[group][index]["id"], repr(value)[:40])
                     assert answer.status in (200, 204), (*where, str(answer.body)[-400:])
                     assert not tracebacks(caplog), (*where, sorted(set(tracebacks(caplog))))
-    still_serving(pages["fresh"])
+    still_serving(server)
 
 
 MALFORMED = {
@@ -166,13 +167,13 @@ MALFORMED = {
 
 
 @pytest.mark.parametrize("name", MALFORMED)
-def test_a_request_no_page_sends_is_refused_in_one_line(name, pages, caplog):
+def test_a_request_no_page_sends_is_refused_in_one_line(name, server, pages, caplog):
     caplog.set_level(logging.WARNING)
     answer = pages["fresh"].post(MALFORMED[name])
     assert answer.status == 400 and answer.body.startswith("refused: ") and answer.body.count("\n") == 1
     [record] = caplog.records
     assert record.getMessage().startswith("workshop: refused a request from 127.0.0.1: ") and not record.exc_info
-    still_serving(pages["fresh"])
+    still_serving(server)
 
 
 def test_what_dash_refuses_itself_is_not_a_traceback_either(pages, caplog):
@@ -194,7 +195,7 @@ def test_a_request_larger_than_the_limit_is_413_before_it_is_read(server, pages,
     assert connection.getresponse().status == 413
     connection.close()
     assert not tracebacks(caplog)
-    still_serving(pages["fresh"])
+    still_serving(server)
 
 
 RAW = {
@@ -217,12 +218,12 @@ def test_malformed_http_is_answered_4xx_without_a_traceback(name, server, pages,
         answer = connection.makefile("rb").read()  # until the server closes the connection
     # a status line, or for a line that is not HTTP/1 an error page without one ("Error code: 400")
     assert re.search(rb"^HTTP/1.1 4\d\d |Error code: 4\d\d", answer) and not tracebacks(caplog)
-    still_serving(pages["fresh"])
+    still_serving(server)
 
 
-def test_a_tampered_store_is_a_message_on_the_page_and_one_line_in_the_log(pages, caplog):
+def test_a_tampered_store_is_a_message_on_the_page_and_one_line_in_the_log(server, caplog):
     caplog.set_level(logging.WARNING)
-    answer = pages["fresh"].call("scenario.value", "apply.data", {"apply.data": {"controls": "all", "nonce": "x"}})
+    answer = PageSession(server).call("scenario.value", "apply.data", {"apply.data": {"controls": "all", "nonce": "x"}})
     messages = [m["props"]["children"] for m in answer.value("request-messages.children")]
     assert messages == ["apply: controls = 'all': Input should be a valid dictionary or instance of Controls"]
     assert answer.body["response"] == {}  # nothing else on the page changes

@@ -24,12 +24,18 @@ ROADS = ["cost_cutting", "reinvest"]
 
 
 @pytest.fixture(scope="module")
-def page():
+def server():
     from workshop.serve import address, start_in_thread
 
-    server = start_in_thread(SCENARIO, breakevens=None)
-    yield PageSession(address(server))
-    server.shutdown()
+    started = start_in_thread(SCENARIO, breakevens=None)
+    yield address(started)
+    started.shutdown()
+
+
+@pytest.fixture()
+def page(server):
+    """A page just opened (a tab of its own)."""
+    return PageSession(server)
 
 
 @pytest.fixture(scope="module")
