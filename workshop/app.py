@@ -19,7 +19,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from experiments.breakeven import breakevens as find_breakevens
 from model.scenario import LEVER_NAMES
-from workshop import engine, exports, firm_form, views
+from workshop import engine, exports, firm_form, guard, views
 from workshop.breakeven_marks import MarkCache, Superseded, mark_text, slider_marks
 from workshop.headline import headline, pin_numbers
 from workshop.i18n import LANGS, known_lang, policy_name, scenario_title, t
@@ -27,16 +27,22 @@ from workshop.inside import FirmSteppers, snapshot
 from workshop.levers import slider_range
 from workshop.pinned import pinned_figure
 from workshop.state import (
-    MAX_FILE_BYTES,
     MAX_PINNED,
+    MAX_REQUEST_BYTES,
+    MIN_REPLICATES,
     SAVED_PREFIX,
+    UPLOAD_BYTES,
+    ControlRequest,
     Controls,
     InputError,
+    InsideState,
     Pin,
     control_request,
     controls_from_query,
     default_controls,
     live_replicates,
+    read_current,
+    read_model,
     read_session,
     read_session_file,
     saved_key,
@@ -81,10 +87,11 @@ def create_app(
         serve_locally=True,
         assets_folder=str(Path(__file__).parent / "assets"),
         update_title=None,
+        on_error=guard.refused,
     )
-    app.server.config["MAX_CONTENT_LENGTH"] = 4 * MAX_FILE_BYTES
     app.layout = lambda: page_layout(catalogue)
     register(app, catalogue, marks, steppers)
+    guard.install(app, MAX_REQUEST_BYTES)
     return app
 
 
@@ -128,7 +135,7 @@ def top_bar(words: views.Words) -> html.Header:
                     dcc.Upload(
                         html.Button(words("w_open_file"), className="small quiet"),
                         id="upload",
-                        max_size=MAX_FILE_BYTES,
+                        max_size=UPLOAD_BYTES,  # beyond, the browser drops the file without a word
                         multiple=False,
                         accept=".toml,.json",
                     ),  # fmt: skip
@@ -163,7 +170,7 @@ def side_panel(words: views.Words, default: Controls, options: list[dict[str, st
             html.Label(words("w_roads")),
             dcc.Checklist(id="policies", value=default.policies, className="roads"),
             html.Label(words("w_replicates"), htmlFor="replicates"),
-            dcc.Input(id="replicates", type="number", min=1, step=1, value=default.replicates, debounce=True),
+            dcc.Input(id="replicates", type="number", min=MIN_REPLICATES, step=1, value=default.replicates, debounce=True),
             html.Div(words("w_replicates_help"), className="help"),
             html.Div(id="replicates-live", className="help"),
             html.H3(words("w_levers")),
@@ -183,7 +190,7 @@ def main_panel(words: views.Words) -> html.Main:
     return html.Main(
         [
             html.Div(
-                [html.Div(id=f"{name}-messages") for name in ("file", "controls", "compute", "download")],
+                [html.Div(id=f"{name}-messages") for name in ("file", "controls", "compute", "download", "request")],
                 id="messages",
             ),
             dcc.Tabs(
@@ -394,7 +401,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         Output("apply", "data"), Input("url", "search"), State("facilitator", "data"), State("session", "data")
     )
     def from_address(search, facilitator, session_raw):
-        default = Controls.model_validate(facilitator)
+        default = read_model(Controls, facilitator, "facilitator")
         try:
             controls = controls_from_query(search or "", default)
         except InputError as error:
@@ -412,7 +419,9 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def reset(_, facilitator, lang):
-        return control_request(Controls.model_validate({**facilitator, "lang": known_lang(lang)}))
+        return control_request(
+            read_model(Controls, facilitator, "facilitator").model_copy(update={"lang": known_lang(lang)})
+        )
 
     @app.callback(
         Output("scenario", "value"),
@@ -434,16 +443,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             return no_update  # the address has not been read yet
         session = read_session(session_raw)
         lang = known_lang(lang)
+        default = read_model(Controls, facilitator, "facilitator")
         if ctx.triggered_id == "scenario":  # the room picked another scenario: its own settings (live replicates)
-            controls, problems = Controls.model_validate(facilitator), []
+            controls, problems = default, []
             found, problems = scenario_of(picked, session)
             if found:
                 controls = default_controls(picked, found, lang)
         else:
-            controls, problems = Controls.model_validate(asked["controls"]), list(asked.get("problems", []))
+            request = read_model(ControlRequest, asked, "apply")
+            controls, problems = request.controls, list(request.problems)
         found, missing = scenario_of(controls.scenario, session)
         if found is None:
-            controls = Controls.model_validate({**facilitator, "lang": controls.lang})
+            controls = default.model_copy(update={"lang": controls.lang})
             found, _ = scenario_of(controls.scenario, session)
             problems += missing
         levers = {name: controls.levers.get(name, getattr(found.levers, name)) for name in LEVER_NAMES}
@@ -548,9 +559,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def break_even_marks(current, session_raw):
-        if not current or not current.get("ok"):
+        current = read_current(current)
+        if current is None:
             return no_update
-        controls = Controls.model_validate(current["controls"])
+        controls = current.controls
         session = read_session(session_raw)
         scenario = engine.checked_inputs(
             catalogue, session, controls.scenario, controls.levers, controls.policies, controls.replicates
@@ -559,9 +571,9 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         ends = [slider_range(name, controls.levers[name]) for name in LEVER_NAMES]
         plain = [slider_marks(lo, hi, name, lang, None) for name, (lo, hi) in zip(LEVER_NAMES, ends)]
         blank = [""] * len(LEVER_NAMES)
-        if not current.get("pair"):
+        if not current.pair:
             return *blank, *plain, t("w_marks_one_road", lang), "levers marks-fresh"
-        a, b = current["pair"]
+        a, b = current.pair
         count = min(controls.replicates, live_replicates(scenario))  # a search runs ~40 comparisons: live ones
         try:
             points = marks.points(scenario, a, b, count, session.sid)
@@ -599,9 +611,8 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
 
     @app.callback(Output("url-query", "data"), Input("current", "data"), prevent_initial_call=True)
     def address(current):
-        if not current or not current.get("ok"):
-            return no_update
-        return url_query(Controls.model_validate(current["controls"]))
+        current = read_current(current)
+        return no_update if current is None else url_query(current.controls)
 
     app.clientside_callback(
         """function (query) {
@@ -664,9 +675,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         running=[(Output("dl-charts", "disabled"), True, False)],
     )
     def download(_charts, _csv, _toml, _session, current, session_raw):
-        if not current or not current.get("ok"):
+        current = read_current(current)
+        if current is None:
             return no_update, views.messages([t("w_pin_nothing", "en")])
-        controls = Controls.model_validate(current["controls"])
+        controls = current.controls
         session = read_session(session_raw)
         lang, stem = controls.lang, controls.scenario.removeprefix(SAVED_PREFIX)
         what = ctx.triggered_id
@@ -728,6 +740,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         options = [grid_options(lang, removable=grid in ADDABLE_GRIDS) for grid in FORM_GRIDS]
         if not isinstance(template, dict) or not isinstance(template.get("tasks"), list):
             return *[no_update] * len(FORM_GRIDS), *options
+        firm_form.check(template, "the form's scenario")  # a tampered template is refused (a message), not read
         return *firm_form.grid_columns(template["tasks"], lang), *options
 
     @app.callback(
@@ -757,7 +770,8 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def add_role(_, rows, lang):
-        return [*(rows or []), {"id": None, "label": t("w_new_role", known_lang(lang)), "count": 1}]
+        rows = rows if isinstance(rows, list) else []
+        return [*rows, {"id": None, "label": t("w_new_role", known_lang(lang)), "count": 1}]
 
     @app.callback(
         Output("firm-waves", "rowData", allow_duplicate=True),
@@ -767,9 +781,10 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         prevent_initial_call=True,
     )
     def add_wave(_, rows, template):
-        rows = [row for row in rows or [] if isinstance(row, dict)]
-        tasks = template.get("tasks", []) if isinstance(template, dict) else []
-        return [*rows, firm_form.new_wave_row(rows, [task.get("id") for task in tasks if isinstance(task, dict)])]
+        rows = [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
+        tasks = template.get("tasks") if isinstance(template, dict) else None
+        ids = [task.get("id") for task in tasks if isinstance(task, dict)] if isinstance(tasks, list) else []
+        return [*rows, firm_form.new_wave_row(rows, ids)]
 
     for grid in ADDABLE_GRIDS:  # the ticked rows go (the grid keeps its rowData in step)
         app.clientside_callback(
@@ -858,10 +873,11 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         lang = known_lang(lang)
         session = read_session(session_raw)
         label = str(label or "").strip()
+        current = read_current(current)
         problem = None
-        if not current or not current.get("ok"):
+        if current is None:
             problem = "w_pin_nothing"
-        elif not current.get("pair"):
+        elif not current.pair:
             problem = "w_pin_one_road"
         elif not 1 <= len(label) <= 60:
             problem = "w_pin_name_needed"
@@ -869,7 +885,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
             problem = "w_pin_full"
         if problem:
             return no_update, views.messages([t(problem, lang)]), no_update
-        controls = Controls.model_validate(current["controls"])
+        controls = current.controls
         scenario, chosen, count = engine.checked_inputs(
             catalogue, session, controls.scenario, controls.levers, controls.policies, controls.replicates
         )
@@ -902,7 +918,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
     def restore(clicks, session_raw, lang):
         session = read_session(session_raw)
         index = ctx.triggered_id["i"] if any(clicks) else None
-        if index is None or index >= len(session.pinned):
+        if not isinstance(index, int) or not 0 <= index < len(session.pinned):
             return no_update
         controls = session.pinned[index].controls
         return control_request(controls.model_copy(update={"lang": lang if lang in LANGS else controls.lang}))
@@ -951,16 +967,18 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         State("session", "data"),
     )
     def inside(_play, _step, _reset, _tick, policy, replicate, speed, current, tab, state, session_raw):
-        if tab != "inside" or not current or not current.get("ok"):
+        current = read_current(current)
+        if tab != "inside" or current is None:
             return no_update, no_update, True, no_update, "small paused", no_update, no_update
-        controls = Controls.model_validate(current["controls"])
+        controls = current.controls
         session = read_session(session_raw)
         scenario = engine.checked_inputs(
             catalogue, session, controls.scenario, controls.levers, controls.policies, controls.replicates
         )[0]
         lang, trigger = controls.lang, ctx.triggered_id
         policy = policy if policy in controls.policies else controls.policies[-1]
-        month, playing = int((state or {}).get("month", 0)), bool((state or {}).get("playing"))
+        state = read_model(InsideState, state or {}, "inside-state")
+        month, playing = state.month, state.playing
         if trigger in ("inside-reset", "inside-policy", "inside-replicate", "current", "tabs"):
             month, playing = 0, False if trigger == "inside-reset" else playing
         elif trigger == "inside-play":
@@ -974,7 +992,7 @@ def register(app: Dash, catalogue: engine.Catalogue, marks: MarkCache, steppers:
         options = [{"label": policy_name(scenario, p, lang), "value": p} for p in controls.policies]
         view = views.inside_view(snapshot(model), scenario, lang)
         return (
-            {"month": month, "playing": playing}, view, not playing, SPEEDS_MS.get(speed, SPEEDS_MS["normal"]),
+            {"month": month, "playing": playing}, view, not playing, SPEEDS_MS.get(str(speed), SPEEDS_MS["normal"]),
             "small playing" if playing else "small paused", options, policy,
         )  # fmt: skip
 

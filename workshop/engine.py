@@ -4,25 +4,56 @@ A comparison is ``experiments.compare.run_comparison`` (the command line's engin
 ``charts.figures`` (the command line's renderer), on results held in memory instead of a results directory.
 Caches are keyed by a canonical JSON of every input (the whole validated scenario, the roads, replicates,
 seed), bounded in size and shared by all sessions: identical inputs give identical numbers, so a session can
-only ever receive what it would have computed itself.
+only ever receive what it would have computed itself. At most one comparison per core is computed at a time
+(the others wait), so many sessions cannot together exhaust the memory that one comparison is allowed, and a
+comparison asked for while it is being computed (a room moving a slider to the same value) is computed once.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from experiments.results import Results
-from model.scenario import Scenario, ScenarioError, load_scenario, read_toml, validate_data
-from workshop.state import SAVED_PREFIX, InputError, Session
+from model.scenario import Scenario, ScenarioError, load_scenario, read_toml
+from workshop.state import SAVED_PREFIX, InputError, Session, checked_scenario
 
 CACHE_SIZE = 32  # comparisons kept (about 5 MB each for 100 replicates x 2 roads x 5 years)
 PAGE_CHARTS = ("crossover", "waterfall", "difference", "hours")
 PAIRED_CHARTS = ("waterfall", "difference")
+COMPUTING = threading.BoundedSemaphore(os.cpu_count() or 1)  # comparisons computed at once
+
+
+class OnceAtATime:
+    """Computations by key: a request for a key that is being computed waits for that computation (then finds
+    it in the cache) instead of starting another."""
+
+    def __init__(self):
+        self._guard = threading.Lock()
+        self._running: dict[str, threading.Event] = {}
+
+    def run(self, key: str, compute):
+        with self._guard:
+            running = self._running.get(key)
+            if running is None:
+                self._running[key] = threading.Event()
+        if running is not None:
+            running.wait()
+            return compute()
+        try:
+            return compute()
+        finally:
+            with self._guard:
+                self._running.pop(key).set()
+
+
+COMPARISONS = OnceAtATime()
 
 
 def canonical(data: Any) -> str:
@@ -59,10 +90,7 @@ class Catalogue:
             name = key.removeprefix(SAVED_PREFIX)
             if name not in session.saved:
                 raise InputError([f"scenario {name!r}: not saved in this browser (open its file to add it)"])
-            try:
-                return validate_data(session.saved[name], name)
-            except ScenarioError as error:
-                raise InputError(error.problems) from None
+            return checked_scenario(session.saved[name], name)
         path = self.files().get(key)
         if path is None:
             raise InputError([f"scenario {key!r}: no such scenario; available: {', '.join(self.files())}"])
@@ -73,6 +101,8 @@ class Catalogue:
 
     def raw_data(self, key: str, session: Session) -> dict[str, Any]:
         """A scenario's data as in its file (a copy): a file's, or one the session saved."""
+        if not isinstance(key, str):
+            raise InputError([f"scenario = {key!r}: choose a scenario"])
         if key.startswith(SAVED_PREFIX):
             name = key.removeprefix(SAVED_PREFIX)
             if name not in session.saved:
@@ -116,7 +146,7 @@ def compare(scenario: Scenario, policies: list[str], replicates: int, seed: int 
     key = canonical(
         {"scenario": scenario.model_dump(mode="json"), "policies": policies, "replicates": replicates, "seed": seed}
     )
-    return Comparison(key, _comparison(key))
+    return Comparison(key, COMPARISONS.run(key, lambda: _comparison(key)))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -126,7 +156,8 @@ def _comparison(key: str) -> Results:
 
     inputs = json.loads(key)
     scenario = Scenario.model_validate(inputs["scenario"], strict=False)
-    monthly, outcomes, summary = run_comparison(scenario, inputs["policies"], inputs["replicates"], inputs["seed"])
+    with COMPUTING:
+        monthly, outcomes, summary = run_comparison(scenario, inputs["policies"], inputs["replicates"], inputs["seed"])
     return Results(
         path=Path(scenario.meta.name),
         monthly=monthly_table(monthly),
@@ -172,14 +203,17 @@ def checked_inputs(
 ) -> tuple[Scenario, list[str], int]:
     """The scenario with the page's levers, the roads and the replicates, each checked; InputError lists every
     problem (a value the browser sent that cannot be used)."""
-    from workshop.state import apply_levers, check_policies, check_replicates
+    from workshop.state import apply_levers, check_policies, check_replicates, check_size
 
+    if not isinstance(levers, dict):
+        raise InputError(["levers: expected one value per lever"])
     scenario = apply_levers(catalogue.scenario(scenario_key, session), levers)
     problems: list[str] = []
     chosen = _collect(problems, check_policies, scenario, policies)
     count = _collect(problems, check_replicates, replicates)
     if problems:
         raise InputError(problems)
+    check_size(scenario, chosen, count)
     return scenario, chosen, count
 
 

@@ -18,9 +18,9 @@ from typing import Any
 import tomli_w
 
 from charts.i18n import category_label
-from model.scenario import Scenario, ScenarioError, validate_data
+from model.scenario import Scenario
 from workshop.i18n import t
-from workshop.state import InputError
+from workshop.state import checked_scenario
 
 FORM_SOURCE = "your firm"
 FIRST_WAVE_MONTH = 3  # a first wave added in the form starts then; a later one a year after the latest
@@ -108,10 +108,10 @@ def wave_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
 
 def new_wave_row(rows: list[dict[str, Any]], task_ids: list[str]) -> dict[str, Any]:
     """The row "add a wave" appends: a year after the latest wave (month 3 for the first), removing nothing yet."""
-    months = [row["month"] for row in rows if isinstance(row.get("month"), int | float)]
-    month = int(max(months)) + NEW_WAVE_GAP_MONTHS if months else FIRST_WAVE_MONTH
+    months = [row["month"] for row in rows if isinstance(row.get("month"), int | float) and 0 <= row["month"] < 1e4]
+    month = int(max(months)) + NEW_WAVE_GAP_MONTHS if months else FIRST_WAVE_MONTH  # a month typed in nonsense: ignored
     row = {"id": None, "month": month, "ramp": NEW_WAVE_RAMP_MONTHS, "one_off": 0.0, "monthly": 0.0}
-    return row | dict.fromkeys(task_ids, 0.0)
+    return row | dict.fromkeys((task for task in task_ids if isinstance(task, str)), 0.0)
 
 
 def relabelled(rows: list[dict[str, Any]], items: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
@@ -259,11 +259,8 @@ def form_jurisdiction(template: dict[str, Any], preset: Any) -> dict[str, Any]:
 
 
 def check(data: dict[str, Any], source: str = FORM_SOURCE) -> Scenario:
-    """Validate scenario data with the messages of a scenario file, or raise InputError."""
-    try:
-        return validate_data(data, source)
-    except ScenarioError as error:
-        raise InputError(error.problems) from None
+    """Validate scenario data with the messages of a scenario file (a custom policy refused), or raise InputError."""
+    return checked_scenario(data, source)
 
 
 def toml_text(data: dict[str, Any]) -> str:

@@ -182,7 +182,7 @@ def test_bad_input_is_a_message_and_other_sessions_go_on(site, page):
     box = page.locator("#replicates input, input#replicates").first
     box.fill("1000000000")
     box.press("Enter")
-    page.wait_for_selector("#compute-messages .message:has-text('replicates = 1000000000: allowed 1 to 1000')")
+    page.wait_for_selector("#compute-messages .message:has-text('replicates = 1000000000: allowed 10 to 1000')")
     assert page.inner_text("#headline-sentence").startswith("Not computed")
     other, _ = open_page(site)  # another browser session: its own state, numbers as usual
     assert re.search(r"ahead on NPV in \d+ of 100", sentence(other)) and other.inner_text("#messages").strip() == ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import math
 
 import pytest
@@ -73,8 +74,8 @@ def test_levers_within_range_change_the_scenario(assistant):
     assert changed.levers.reskilling_success == 0.25 and assistant.levers.reskilling_success == 0.7
 
 
-@pytest.mark.parametrize("raw", [0, -3, 10**9, 2.5, "100", None])
-def test_replicates_outside_1_to_1000_are_refused(raw):
+@pytest.mark.parametrize("raw", [0, -3, 9, 10**9, 2.5, "100", None])
+def test_replicates_outside_10_to_1000_are_refused(raw):
     with pytest.raises(InputError, match="replicates"):
         check_replicates(raw)
 
@@ -127,6 +128,17 @@ def test_saved_scenarios_are_bounded_and_the_oldest_goes_first():
         session = with_saved(session, {"n": i}, f"firm{i}")
     assert len(session.saved) == MAX_SAVED
     assert "firm0" not in session.saved and "firm1" not in session.saved and f"firm{MAX_SAVED + 1}" in session.saved
+
+
+def test_saved_scenarios_are_bounded_in_bytes_too(assistant):
+    from workshop.state import MAX_STORE_BYTES
+
+    data = assistant.model_dump(mode="json")
+    session = read_session(new_session())
+    for i in range(MAX_SAVED):
+        session = with_saved(session, data | {"padding": "x" * (MAX_STORE_BYTES // 4)}, f"firm{i}")
+    assert 1 < len(session.saved) < MAX_SAVED and len(json.dumps(session.saved)) <= MAX_STORE_BYTES
+    assert f"firm{MAX_SAVED - 1}" in session.saved and "firm0" not in session.saved
 
 
 def test_uploads_are_decoded_bounded_and_parsed_never_evaluated():
