@@ -490,17 +490,25 @@ def side_labels(canvas: Canvas, texts: list[str], edges: np.ndarray) -> None:
     return 1.4 * theme.text_size * (1 + max(rows))
 
 
-def driver_groups(
-    style: Style, found: data.Drivers, diff: np.ndarray, b: str
-) -> list[tuple[str, dict, np.ndarray]]:
+def driver_groups(style: Style, found: data.Drivers, diff: np.ndarray, b: str) -> list[tuple[str, dict, np.ndarray]]:
     """(legend name, marker, mask) per driver group: what, whose road, how many runs, their mean difference.
     Road B's drivers are hatched: whose trouble it was reads without colour (a colour-blind reader, a
     black-and-white print) and the same driver on both roads stays two groups."""
     groups = []
     for driver, road, mask in found.present():
-        what = f"{t(f'driver_{driver}', style.lang)}<br><i>{style.label(road)}</i>" if road else t("driver_none", style.lang)
+        what = (
+            f"{t(f'driver_{driver}', style.lang)}<br><i>{style.label(road)}</i>"
+            if road
+            else t("driver_none", style.lang)
+        )
         count = t("driver_count", style.lang, n=int(mask.sum()), mean=money_short(diff[mask].mean(), style.lang, True))
-        pattern = {"shape": "/" if road == b else "", "fillmode": "overlay", "fgcolor": "white", "size": 8, "solidity": 0.3}
+        pattern = {
+            "shape": "/" if road == b else "",
+            "fillmode": "overlay",
+            "fgcolor": "white",
+            "size": 8,
+            "solidity": 0.3,
+        }
         marker = {"color": DRIVER_COLOURS[driver], "line": {"color": "white", "width": 0.5}, "pattern": pattern}
         groups.append((f"{what}<br>{count}", marker, mask))
     return groups

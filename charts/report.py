@@ -201,8 +201,13 @@ def drivers_html(results: Results, lang: str) -> str:
             ("r_driver", "r_runs", "r_npv_diff_col", "r_p_beats_col")))  # fmt: skip
         rows = []
         for driver, road, mask in found.present():
-            what = t("driver_none", lang) if road is None else t(
-                "driver_of_road", lang, what=t(f"driver_{driver}", lang), road=policy_label(scenario, road, lang))
+            what = (
+                t("driver_none", lang)
+                if road is None
+                else t(
+                    "driver_of_road", lang, what=t(f"driver_{driver}", lang), road=policy_label(scenario, road, lang)
+                )
+            )
             cells = [f"{int(mask.sum())} ({percent(mask.mean(), lang)})", money_k(diff[mask].mean(), lang),
                      percent((diff[mask] > 0).mean(), lang)]  # fmt: skip
             rows.append(

@@ -74,7 +74,9 @@ def breakevens(
     curves = {name: (grids[name], diff[i]) for i, name in enumerate(names)}
     refining = set(names)
     for _ in range(REFINEMENTS):
-        guesses = {name: _next_guess(*curves[name], base.levers, name, ranges[name]) for name in names if name in refining}
+        guesses = {
+            name: _next_guess(*curves[name], base.levers, name, ranges[name]) for name in names if name in refining
+        }
         refine = {name: g for name, g in guesses.items() if g is not None}
         if not refine:
             break
@@ -114,9 +116,7 @@ def _crossings(x: np.ndarray, y: np.ndarray) -> list[tuple[float, bool]]:
     return found
 
 
-def _next_guess(
-    x: np.ndarray, diff: np.ndarray, current, name: str, bounds: tuple[float, float]
-) -> float | None:
+def _next_guess(x: np.ndarray, diff: np.ndarray, current, name: str, bounds: tuple[float, float]) -> float | None:
     """The next value to try for the crossing nearest the scenario's own value of the lever: where the parabola
     through the bracket's ends and their nearest neighbour crosses zero inside the bracket (a curved response
     is found in a step or two where a straight line creeps towards it), else the straight line's crossing.

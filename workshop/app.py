@@ -170,7 +170,9 @@ def side_panel(words: views.Words, default: Controls, options: list[dict[str, st
             html.Label(words("w_roads")),
             dcc.Checklist(id="policies", value=default.policies, className="roads"),
             html.Label(words("w_replicates"), htmlFor="replicates"),
-            dcc.Input(id="replicates", type="number", min=MIN_REPLICATES, step=1, value=default.replicates, debounce=True),
+            dcc.Input(
+                id="replicates", type="number", min=MIN_REPLICATES, step=1, value=default.replicates, debounce=True
+            ),
             html.Div(words("w_replicates_help"), className="help"),
             html.Div(id="replicates-live", className="help"),
             html.H3(words("w_levers")),

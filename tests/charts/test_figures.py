@@ -374,7 +374,9 @@ def test_a_side_label_too_long_for_its_side_of_zero_starts_at_zero_with_an_arrow
     left, right = sides["◀ Cost-killer road ahead"], sides["Strategic road ahead"]
     assert left.xanchor == right.xanchor == "left" and left.yshift < right.yshift == 0  # below, both from zero
     balanced = with_pair(results, np.linspace(-100_000, 100_000, n))
-    sides = {a.text: a.xanchor for a in difference_figure(balanced, "talk", "en").layout.annotations if "ahead" in a.text}
+    sides = {
+        a.text: a.xanchor for a in difference_figure(balanced, "talk", "en").layout.annotations if "ahead" in a.text
+    }
     assert sides == {"Cost-killer road ahead": "right", "Strategic road ahead": "left"}  # room on both sides
 
 
