@@ -24,10 +24,11 @@ import pandas as pd
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from scipy import stats
 
-from experiments.replicates import blocks, replicate_seeds
+from experiments.replicates import BLOCK, BLOCK_MEMORY, block_size, blocks, replicate_seeds
 from model import PAIRED_OUTCOMES
 from model import firm as engine
 from model.batch import shape_key
+from model.firm import batch_bytes
 from model.outcomes import OUTCOMES, outcomes
 from model.policies import make_policy
 from model.scenario import Scenario, ScenarioError, apply_overrides, field_at, key_path, resolve_scenario, validate_data
@@ -112,14 +113,35 @@ class Task:
     start: int
     stop: int
 
+    @property
+    def size(self) -> int:
+        """Point-replicates (each of them one row per policy)."""
+        return len(self.points) * (self.stop - self.start)
 
-def plan(scenarios: Sequence[Scenario], replicates: int, points_per_task: int = POINTS_PER_TASK) -> list[Task]:
+
+def task_sizes(scenarios: Sequence[Scenario], policies: int, budget: int = BLOCK_MEMORY) -> tuple[int, int]:
+    """(points, replicates) per task for a task's batch to fit in ``budget`` bytes: the replicates of a block
+    (``block_size``) and as many points beside them as fit (at least one, at most ``POINTS_PER_TASK``), for the
+    largest shape among ``scenarios``."""
+    largest = max(scenarios, key=lambda s: batch_bytes(s, 1, policies))
+    replicates = block_size(largest, policies, budget)
+    shared = batch_bytes(largest, replicates, 0)  # the random numbers, shared by every point
+    per_point = batch_bytes(largest, replicates, policies) - shared
+    return int(max(1, min(POINTS_PER_TASK, (budget - shared) // per_point))), replicates
+
+
+def plan(
+    scenarios: Sequence[Scenario],
+    replicates: int,
+    points_per_task: int = POINTS_PER_TASK,
+    replicates_per_task: int = BLOCK,
+) -> list[Task]:
     """Fixed tasks: points grouped by shape (in their order), chunked, times the fixed replicate blocks."""
     groups: dict[tuple, list[int]] = {}
     for index, scenario in enumerate(scenarios):
         groups.setdefault(shape_of(scenario), []).append(index)
     chunks = [g[i : i + points_per_task] for g in groups.values() for i in range(0, len(g), points_per_task)]
-    return [Task(chunk, start, stop) for chunk in chunks for start, stop in blocks(replicates)]
+    return [Task(chunk, start, stop) for chunk in chunks for start, stop in blocks(replicates, replicates_per_task)]
 
 
 def _run_batch(scenarios: list[Scenario], policies: list[str], seeds: list[np.random.SeedSequence]) -> Outcomes:
@@ -217,7 +239,7 @@ def run_points(
     root_seed: int | None = None,
     executor: Executor | None = None,
     on_progress: Callable[[int], None] | None = None,
-    points_per_task: int = POINTS_PER_TASK,
+    points_per_task: int | None = None,
 ) -> PointsResult:
     """Simulate ``policies`` at every point on the same ``replicates`` seeds of ``root_seed``.
 
@@ -229,14 +251,16 @@ def run_points(
         root_seed: root seed (default: the scenario's ``simulation.seed``).
         executor: any ``concurrent.futures`` executor (``experiments.executors``), or None for this process.
         on_progress: called with the number of point-replicates each finished task adds.
-        points_per_task: points per unit of work (results do not depend on it).
+        points_per_task: points per unit of work (default: as many as fit in a block's memory, ``task_sizes``;
+            results do not depend on it).
 
     Returns:
         A PointsResult with (points, replicates) arrays of every outcome of every policy.
     """
     base, scenarios, names = prepare(scenario, points, policies)
     seed = base.simulation.seed if root_seed is None else root_seed
-    tasks = dict(enumerate(plan(scenarios, replicates, points_per_task)))
+    fitting, replicates_per_task = task_sizes(scenarios, len(names))
+    tasks = dict(enumerate(plan(scenarios, replicates, points_per_task or fitting, replicates_per_task)))
     collected = {p: {m: np.empty((len(points), replicates)) for m in OUTCOMES} for p in names}
     for index, result in run_tasks(base, points, names, seed, tasks, executor):
         task = tasks[index]
@@ -244,7 +268,7 @@ def run_points(
             for metric in OUTCOMES:
                 collected[policy][metric][task.points, task.start : task.stop] = result[policy][metric]
         if on_progress:
-            on_progress(len(task.points) * (task.stop - task.start))
+            on_progress(task.size)
     return PointsResult(list(points), names, collected)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +109,16 @@ def seeds(n: int, root: int = 7) -> list[np.random.SeedSequence]:
     from model.state import streams
 
     return streams(np.random.SeedSequence(root), n)
+
+
+@pytest.fixture
+def cli(capsys):
+    """``run.py``'s main in this process (the same code, without paying the imports again): (code, out, err)."""
+    from run import main
+
+    def call(*args: str) -> subprocess.CompletedProcess:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return call
