@@ -240,6 +240,7 @@ def run_points(
     executor: Executor | None = None,
     on_progress: Callable[[int], None] | None = None,
     points_per_task: int | None = None,
+    budget: int = BLOCK_MEMORY,
 ) -> PointsResult:
     """Simulate ``policies`` at every point on the same ``replicates`` seeds of ``root_seed``.
 
@@ -253,13 +254,14 @@ def run_points(
         on_progress: called with the number of point-replicates each finished task adds.
         points_per_task: points per unit of work (default: as many as fit in a block's memory, ``task_sizes``;
             results do not depend on it).
+        budget: bytes a task's batch may take (``task_sizes``); results do not depend on it.
 
     Returns:
         A PointsResult with (points, replicates) arrays of every outcome of every policy.
     """
     base, scenarios, names = prepare(scenario, points, policies)
     seed = base.simulation.seed if root_seed is None else root_seed
-    fitting, replicates_per_task = task_sizes(scenarios, len(names))
+    fitting, replicates_per_task = task_sizes(scenarios, len(names), budget)
     tasks = dict(enumerate(plan(scenarios, replicates, points_per_task or fitting, replicates_per_task)))
     collected = {p: {m: np.empty((len(points), replicates)) for m in OUTCOMES} for p in names}
     for index, result in run_tasks(base, points, names, seed, tasks, executor):
