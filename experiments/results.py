@@ -354,7 +354,7 @@ class Store:
             self.update(state=RUNNING, tasks=self.tasks, finished_tasks=sorted(done), error=None)
             if on_start:
                 on_start(sum(t.size for t in tasks.values()))
-            try:
+            with self.recording_stops():
                 for index, result in run_tasks(base, points, names, self.manifest["root_seed"], tasks, executor):
                     task = tasks[index]
                     ids = np.asarray(task.points)
@@ -364,13 +364,19 @@ class Store:
                     self.update(finished_tasks=sorted(done))
                     if on_progress:
                         on_progress(task.size)
-            except KeyboardInterrupt:
-                self.update(state=INTERRUPTED)
-                raise
-            except BaseException as error:
-                self.update(state=FAILED, error=f"{type(error).__name__}: {error}")
-                raise
         return len(tasks)
+
+    @contextmanager
+    def recording_stops(self) -> Iterator[None]:
+        """What stops the work inside goes to the manifest: ``interrupted`` (Ctrl-C), or ``failed`` and the error."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.update(state=INTERRUPTED)
+            raise
+        except BaseException as error:
+            self.update(state=FAILED, error=f"{type(error).__name__}: {error}")
+            raise
 
     def _remove_leftovers(self, done: set[int]) -> None:
         """Temporary files of a killed run and parts that are not finished (run again)."""

@@ -68,7 +68,8 @@ def run(
     began = time.perf_counter()
     ran = store.run(executor, on_start, on_progress)
     simulated = time.perf_counter()
-    result = ANALYSES[store.manifest["experiment"]](store)
+    with store.recording_stops():
+        result = ANALYSES[store.manifest["experiment"]](store)
     runs = store.manifest.get("timings", [])
     runs.append({
         "finished": datetime.now(UTC).isoformat(timespec="seconds"), "tasks_run": ran,
