@@ -13,6 +13,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -37,9 +39,18 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
 
 def start_worker() -> None:
     """A local worker leaves Ctrl-C to its parent (a terminal sends it to the whole process group): the parent
-    keeps what is finished and ends the workers, which then print nothing."""
+    keeps what is finished and ends the workers, which then print nothing. A worker whose parent is killed
+    (SIGKILL, the kernel's out-of-memory killer) ends too: nobody would read what it computes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=exit_with, args=(os.getppid(),), daemon=True).start()
     warm_up()
+
+
+def exit_with(parent: int, every: float = 0.5) -> None:
+    """End this process once ``parent`` is no longer its parent (it has died and this one was adopted)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 @contextmanager

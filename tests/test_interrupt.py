@@ -107,6 +107,21 @@ def test_a_sweep_killed_hard_with_its_workers_resumes_to_the_table_of_an_uninter
     assert replay.returncode == 0 and replay.stdout.startswith(f"replay identical to {killed}"), replay.stderr
 
 
+def test_workers_end_by_themselves_when_the_command_alone_is_killed(tmp_path):
+    """As the kernel's out-of-memory killer does: SIGKILL to the command, not to its workers."""
+    out = tmp_path / "s"
+    process = start(*SWEEP, "--jobs", "2", "--out", str(out))
+    wait_for(lambda: finished_tasks(out) >= 1, process)
+    workers = psutil.Process(process.pid).children(recursive=True)
+    assert len(workers) >= 2
+    process.kill()
+    process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while (left := group(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not left, f"workers left running: {left}"
+
+
 def test_a_kill_in_the_middle_of_a_write_never_leaves_a_file_read_as_complete(tmp_path, cli):
     """Killed three times at the moment a file is being committed: while a part is written (twice), and once a
     part is renamed into place but before the manifest lists it. What counts as finished is whole, what was
