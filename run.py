@@ -42,6 +42,16 @@ class UserError(Exception):
     """A user's mistake: printed as one line per problem on stderr, exit code 2."""
 
 
+class Stopped(KeyboardInterrupt):
+    """Ctrl-C, with what was kept and how to go on: printed on stderr, exit code 130."""
+
+
+NOTHING_KEPT = {  # what Ctrl-C leaves of a command that writes its results only once it has finished
+    "compare": "interrupted: the comparison was not saved (its results are written only once every replicate has run)",
+    "optimize": "interrupted: the optimisation was not saved (the optimum is written only once every trial has run)",
+}
+
+
 class Parser(argparse.ArgumentParser):
     """argparse with a user's mistake on one line (``run.py optimize: --budget: '0': expected ...``), exit 2."""
 
@@ -63,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as error:
         print(str(error), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        print(str(stop) if isinstance(stop, Stopped) else NOTHING_KEPT.get(command, "interrupted"), file=sys.stderr)
         return 130
 
 
@@ -500,7 +510,7 @@ def cmd_study(args: argparse.Namespace) -> int:
         store = Store(args.resume) if args.resume else plan_study(args)
         if store.manifest["experiment"] != args.command:
             raise UserError(f"--resume {args.resume}: a {store.manifest['experiment']} study, not a {args.command}")
-        result = with_workers(args, lambda executor, **bar: study.run(store, executor, **bar), resume=store.path)
+        result = with_workers(args, lambda executor, **bar: study.run(store, executor, **bar), store)
     except (ScenarioError, ResultsError) as error:
         raise UserError(str(error)) from None
     print(study_text(store, result))
@@ -551,9 +561,10 @@ def plan_points(args: argparse.Namespace, scenario, seed: int) -> tuple[list[dic
     return discover_points(scenario, args.samples, seed)
 
 
-def with_workers(args: argparse.Namespace, work, resume: Path | None = None):
-    """``work(executor, on_start=, on_progress=)`` on the chosen executor with a progress bar (time left);
-    Ctrl-C keeps the finished tasks and says how to resume; an unreachable Dask scheduler is one line."""
+def with_workers(args: argparse.Namespace, work, store=None):
+    """``work(executor, on_start=, on_progress=)`` on the chosen executor with a progress bar (time left); when
+    it stops early, a study (``store``) keeps its finished tasks and says how many and how to resume; an
+    unreachable Dask scheduler is one line."""
     from tqdm import tqdm
 
     from experiments.executors import executor_for
@@ -563,17 +574,25 @@ def with_workers(args: argparse.Namespace, work, resume: Path | None = None):
         with executor_for(args.jobs, args.dask) as executor:
             return work(executor, on_start=lambda n: bar.reset(total=n), on_progress=bar.update)
     except KeyboardInterrupt:
-        if resume:
-            bar.close()
-            print(f"interrupted: finished tasks are kept in {resume}; finish with:\n"
-                  f"  python run.py {args.command} --resume {resume}", file=sys.stderr)  # fmt: skip
-        raise
-    except (OSError, TimeoutError) as error:
-        if args.dask:
+        if store is None:
+            raise
+        raise Stopped(f"interrupted: {kept(store)}") from None
+    except Exception as error:
+        if args.dask and isinstance(error, OSError | TimeoutError):
             raise UserError(f"--dask {args.dask}: cannot reach the scheduler ({error})") from None
+        if store is not None and store.manifest["state"] == "failed":  # a task failed: the others are kept
+            print(f"failed: {kept(store)}", file=sys.stderr)
         raise
     finally:
         bar.close()
+
+
+def kept(store) -> str:
+    """What a stopped study kept, and the command that finishes it."""
+    failed = store.manifest["state"] == "failed"
+    return (f"{store.progress()} and kept in {store.path}{' (marked failed: not a result)' if failed else ''}; "
+            f"{'once the cause is fixed, ' if failed else ''}finish with:\n"
+            f"  python run.py {store.manifest['experiment']} --resume {store.path}")  # fmt: skip
 
 
 def study_text(store, result: dict) -> str:
@@ -629,12 +648,13 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     from experiments import study
-    from experiments.results import ResultsError
+    from experiments.results import ResultsError, Store
 
     original = Path(args.manifest)
     original_dir = original.parent if original.name == "manifest.json" else original
-    out = results_dir(args.out, f"{original_dir.name}-replay", fresh=True)
     try:
+        Store(original_dir).require_complete()  # before any folder is made for the replay
+        out = results_dir(args.out, f"{original_dir.name}-replay", fresh=True)
         new, differing = with_workers(args, lambda executor, **bar: study.replay(original_dir, out, executor, **bar))
     except ResultsError as error:
         raise UserError(str(error)) from None

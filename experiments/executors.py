@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -30,8 +33,47 @@ def local_executor(workers: int) -> ProcessPoolExecutor:
     """``workers`` spawned processes, each warmed up once; the parent warms the cache first."""
     warm_up()
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=warm_up
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=start_worker
     )
+
+
+def start_worker() -> None:
+    """A local worker leaves Ctrl-C to its parent (a terminal sends it to the whole process group): the parent
+    keeps what is finished and ends the workers, which then print nothing. A worker whose parent is killed
+    (SIGKILL, the kernel's out-of-memory killer) ends too: nobody would read what it computes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=exit_with, args=(os.getppid(),), daemon=True).start()
+    warm_up()
+
+
+def exit_with(parent: int, every: float = 0.5) -> None:
+    """End this process once ``parent`` is no longer its parent (it has died and this one was adopted)."""
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
+
+
+@contextmanager
+def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """``local_executor`` for a block of work: when the work stops early (Ctrl-C, an error in a task), the
+    workers are ended at once rather than left to finish tasks whose results nobody will read."""
+    pool = local_executor(workers)
+    try:
+        yield pool
+    except BaseException:
+        end_workers(pool)
+        raise
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def end_workers(pool: ProcessPoolExecutor) -> None:
+    """Terminate a pool's worker processes now (``ProcessPoolExecutor.terminate_workers`` from Python 3.14)."""
+    if hasattr(pool, "terminate_workers"):
+        pool.terminate_workers()
+        return
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
 
 
 @contextmanager
@@ -63,10 +105,7 @@ def executor_for(jobs: int = 1, dask: str | None = None) -> Iterator[Executor | 
         with dask_executor(dask, workers=max(jobs, 2)) as executor:
             yield executor
     elif jobs > 1:
-        pool = local_executor(jobs)
-        try:
+        with local_pool(jobs) as pool:
             yield pool
-        finally:
-            pool.shutdown(cancel_futures=True)
     else:
         yield None

@@ -477,18 +477,19 @@ def best_tables_toml(summary: dict[str, Any]) -> str:
 
 
 def write_optimum(out_dir: Path, summary: dict[str, Any], trials: pd.DataFrame, run_manifest: dict[str, Any]) -> Path:
-    """study.json, best_params.toml, trials.csv and manifest.json in ``out_dir`` (each written atomically)."""
+    """study.json, best_params.toml, trials.csv and manifest.json in ``out_dir`` (each written atomically;
+    study.json, what ``--best`` reads, last: a directory stopped while being written is not an optimum)."""
     from experiments.results import MANIFEST_FILE, dumps, write_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_dir / TRIALS_FILE, lambda p: trials.to_csv(p, index=False))
     texts = {
-        STUDY_FILE: dumps(summary, indent=2),
         BEST_FILE: best_tables_toml(summary),
         MANIFEST_FILE: dumps(run_manifest, indent=2),
+        STUDY_FILE: dumps(summary, indent=2),
     }
     for name, text in texts.items():
         write_atomic(out_dir / name, lambda p, t=text: p.write_text(t, encoding="utf-8"))
-    write_atomic(out_dir / TRIALS_FILE, lambda p: trials.to_csv(p, index=False))
     return out_dir
 
 

@@ -24,10 +24,11 @@ import pandas as pd
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from scipy import stats
 
-from experiments.replicates import BLOCK, blocks, replicate_seeds
+from experiments.replicates import BLOCK, BLOCK_MEMORY, block_size, blocks, replicate_seeds
 from model import PAIRED_OUTCOMES
 from model import firm as engine
 from model.batch import shape_key
+from model.firm import batch_bytes
 from model.outcomes import OUTCOMES, outcomes
 from model.policies import make_policy
 from model.scenario import Scenario, ScenarioError, apply_overrides, field_at, key_path, resolve_scenario, validate_data
@@ -35,6 +36,7 @@ from model.scenario import Scenario, ScenarioError, apply_overrides, field_at, k
 Point = dict[str, Any]
 Outcomes = dict[str, dict[str, np.ndarray]]  # policy -> outcome -> (points, replicates)
 
+POINTS_PER_TASK = 1024  # at most (a task is also the unit of progress and of resume)
 ROWS_PER_TASK = 4096  # engine rows (points x policies x replicates) of a unit of work: a month's decisions are a
 # few hundred numpy calls whatever the rows, so bigger tasks pay them fewer times; 4096 rows of the default firm
 # hold a few tens of MB
@@ -114,19 +116,36 @@ class Task:
     start: int
     stop: int
 
+    @property
+    def size(self) -> int:
+        """Point-replicates (each of them one row per policy)."""
+        return len(self.points) * (self.stop - self.start)
 
-def task_size(replicates: int, n_policies: int) -> int:
-    """Points per task: as many as ``ROWS_PER_TASK`` rows hold with a block of replicates of every policy."""
-    return max(1, ROWS_PER_TASK // (min(replicates, BLOCK) * n_policies))
+
+def task_sizes(
+    scenarios: Sequence[Scenario], policies: int, budget: int = BLOCK_MEMORY, replicates: int = BLOCK
+) -> tuple[int, int]:
+    """(points, replicates) per task: the replicates of a block (``block_size``, for a batch to fit in
+    ``budget`` bytes) and as many points beside them as ``ROWS_PER_TASK`` rows of ``replicates`` (or a block)
+    hold and the budget allows (at least one, at most ``POINTS_PER_TASK``), for the largest shape among
+    ``scenarios``."""
+    largest = max(scenarios, key=lambda s: batch_bytes(s, 1, policies))
+    block = block_size(largest, policies, budget)
+    shared = batch_bytes(largest, block, 0)  # the random numbers, shared by every point
+    per_point = batch_bytes(largest, block, policies) - shared
+    rows = ROWS_PER_TASK // (min(replicates, block) * policies)
+    return int(max(1, min(POINTS_PER_TASK, rows, (budget - shared) // per_point))), block
 
 
-def plan(scenarios: Sequence[Scenario], replicates: int, points_per_task: int) -> list[Task]:
+def plan(
+    scenarios: Sequence[Scenario], replicates: int, points_per_task: int, replicates_per_task: int = BLOCK
+) -> list[Task]:
     """Fixed tasks: points grouped by shape (in their order), chunked, times the fixed replicate blocks."""
     groups: dict[tuple, list[int]] = {}
     for index, scenario in enumerate(scenarios):
         groups.setdefault(shape_of(scenario), []).append(index)
     chunks = [g[i : i + points_per_task] for g in groups.values() for i in range(0, len(g), points_per_task)]
-    return [Task(chunk, start, stop) for chunk in chunks for start, stop in blocks(replicates)]
+    return [Task(chunk, start, stop) for chunk in chunks for start, stop in blocks(replicates, replicates_per_task)]
 
 
 def _run_batch(scenarios: list[Scenario], policies: list[str], seeds: list[np.random.SeedSequence]) -> Outcomes:
@@ -225,6 +244,7 @@ def run_points(
     executor: Executor | None = None,
     on_progress: Callable[[int], None] | None = None,
     points_per_task: int | None = None,
+    budget: int = BLOCK_MEMORY,
 ) -> PointsResult:
     """Simulate ``policies`` at every point on the same ``replicates`` seeds of ``root_seed``.
 
@@ -236,14 +256,17 @@ def run_points(
         root_seed: root seed (default: the scenario's ``simulation.seed``).
         executor: any ``concurrent.futures`` executor (``experiments.executors``), or None for this process.
         on_progress: called with the number of point-replicates each finished task adds.
-        points_per_task: points per unit of work (default ``task_size``; results do not depend on it).
+        points_per_task: points per unit of work (default: as many as ``task_sizes`` puts in a task; results do
+            not depend on it).
+        budget: bytes a task's batch may take (``task_sizes``); results do not depend on it.
 
     Returns:
         A PointsResult with (points, replicates) arrays of every outcome of every policy.
     """
     base, scenarios, names = prepare(scenario, points, policies)
     seed = base.simulation.seed if root_seed is None else root_seed
-    tasks = dict(enumerate(plan(scenarios, replicates, points_per_task or task_size(replicates, len(names)))))
+    fitting, replicates_per_task = task_sizes(scenarios, len(names), budget, replicates)
+    tasks = dict(enumerate(plan(scenarios, replicates, points_per_task or fitting, replicates_per_task)))
     collected = {p: {m: np.empty((len(points), replicates)) for m in OUTCOMES} for p in names}
     for index, result in run_tasks(base, points, names, seed, tasks, executor):
         task = tasks[index]
@@ -251,7 +274,7 @@ def run_points(
             for metric in OUTCOMES:
                 collected[policy][metric][task.points, task.start : task.stop] = result[policy][metric]
         if on_progress:
-            on_progress(len(task.points) * (task.stop - task.start))
+            on_progress(task.size)
     return PointsResult(list(points), names, collected)
 
 

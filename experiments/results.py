@@ -6,6 +6,7 @@ Charts read these files and never re-run the model.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import math
@@ -14,8 +15,11 @@ import platform
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -121,11 +125,31 @@ def git_commit() -> str | None:
         return None
 
 
+TEMPORARY = ".*.tmp"  # what ``write_atomic`` leaves behind when it is killed: never read, removed on resume
+
+
 def write_atomic(path: Path, write) -> None:
-    """``write(tmp)`` to a temporary file beside ``path``, then rename it: a reader never sees a torn file."""
+    """``write(tmp)`` to a temporary file beside ``path``, flush it to disk, then rename it over ``path``: a reader
+    never sees a torn file, even after a kill or a power cut (the rename is the commit; the directory is flushed
+    too, so the rename survives a crash). Interrupted, it removes its temporary file (a kill leaves it behind,
+    named ``TEMPORARY``)."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        _fsync(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync(path.parent)
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def strict(document: Any) -> Any:
@@ -174,7 +198,8 @@ def write_results(
         write_atomic(out_dir / name, lambda p, t=table: t.to_parquet(p, index=False))
         if csv:
             write_atomic(out_dir / name.replace(".parquet", ".csv"), lambda p, t=table: t.to_csv(p, index=False))
-    documents = {SUMMARY_FILE: summary, MANIFEST_FILE: run_manifest, SCENARIO_FILE: scenario.model_dump(mode="json")}
+    # the manifest last: a folder without it is not a result (``load_results``), whenever a run was stopped
+    documents = {SUMMARY_FILE: summary, SCENARIO_FILE: scenario.model_dump(mode="json"), MANIFEST_FILE: run_manifest}
     for name, document in documents.items():
         write_json(out_dir / name, document)
     return out_dir
@@ -217,15 +242,22 @@ def load_results(path: str | Path) -> Results:
 
 PARTS_DIR = "parts"
 POINTS_FILE = "points.parquet"
+LOCK_FILE = ".lock"
+# a study's ``state`` in its manifest; only a complete study has its analysis files and can be replayed
+PLANNED, RUNNING, INTERRUPTED, FAILED, COMPLETE = "planned", "running", "interrupted", "failed", "complete"
 
 
 class Store:
     """A study's results directory, written chunk by chunk so an interrupted run loses only unfinished tasks:
 
     - ``manifest.json``: what was run (experiment, options, design, policies, replicates, root seed, tasks) and
-      its provenance (command, scenario hashes, versions, commit), plus timings;
+      its provenance (command, scenario hashes, versions, commit), timings, its ``state`` (planned, running,
+      interrupted, failed with its ``error``, complete) and ``finished_tasks``, the tasks whose part is on disk;
     - ``scenario.json``: the validated scenario the points start from; ``points.parquet``: the points;
     - ``parts/part-NNNNN.parquet``: the tidy rows (point x policy x replicate) of task N of the fixed plan.
+
+    A part counts only once the manifest lists it and it holds its task's rows: a part written but not yet
+    listed when the run was killed, a temporary file, or a damaged part is run again on resume.
     """
 
     def __init__(self, path: str | Path):
@@ -244,7 +276,7 @@ class Store:
         (path / PARTS_DIR).mkdir(parents=True, exist_ok=True)
         write_parquet(path / POINTS_FILE, pd.DataFrame(points, index=range(len(points))))
         write_json(path / SCENARIO_FILE, scenario.model_dump(mode="json"))
-        write_json(path / MANIFEST_FILE, manifest)
+        write_json(path / MANIFEST_FILE, {**manifest, "state": PLANNED, "finished_tasks": []})
         return cls(path)
 
     @property
@@ -259,39 +291,131 @@ class Store:
     def part(self, index: int) -> Path:
         return self.path / PARTS_DIR / f"part-{index:05d}.parquet"
 
+    @cached_property
+    def plan(self) -> list:
+        """The study's fixed tasks (``experiments.points.plan``), the same on every run and every machine."""
+        from experiments.points import plan, scenario_at
+        from experiments.replicates import BLOCK
+
+        m = self.manifest
+        scenarios = [scenario_at(self.scenario, point) for point in self.points]
+        return plan(scenarios, m["replicates"], m["points_per_task"], m.get("replicates_per_task", BLOCK))
+
+    @property
+    def tasks(self) -> int:
+        """How many tasks the study's plan has."""
+        return len(self.plan)
+
     def done(self) -> set[int]:
-        return {int(p.stem.split("-")[1]) for p in (self.path / PARTS_DIR).glob("part-*.parquet")}
+        """The finished tasks: listed in the manifest, their part on disk with the rows of their task."""
+        listed = self.manifest.get("finished_tasks")
+        if listed is None:  # a study written before the manifest listed its tasks: every part on disk
+            listed = [int(p.stem.split("-")[1]) for p in (self.path / PARTS_DIR).glob("part-*.parquet")]
+        policies = len(self.manifest["policies"])
+        return {i for i in listed if i < self.tasks and self._holds(i, policies * self.plan[i].size)}
+
+    def _holds(self, index: int, rows: int) -> bool:
+        import pyarrow
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_metadata(self.part(index)).num_rows == rows
+        except (OSError, pyarrow.ArrowException):  # missing or damaged
+            return False
+
+    @property
+    def finished(self) -> bool:
+        """Whether every task of the plan has its part on disk."""
+        return len(self.done()) == self.tasks
+
+    def progress(self) -> str:
+        """``2 of 3 tasks finished``."""
+        return f"{len(self.done())} of {self.tasks} tasks finished"
+
+    def require_complete(self) -> None:
+        """Raise ResultsError unless the study ran to its end (its analysis written)."""
+        m = self.manifest
+        state = m.get("state") or (COMPLETE if self.finished else INTERRUPTED)  # a study from before the states
+        if state != COMPLETE:
+            why = f": {m['error']}" if m.get("error") else ""
+            raise ResultsError(
+                f"{self.path}: an unfinished {m['experiment']} ({state}{why}; {self.progress()}); not a result "
+                f"yet: finish it with `python run.py {m['experiment']} --resume {self.path}`"
+            )
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One process at a time runs a study: an exclusive lock on its directory for as long as it writes."""
+        with open(self.path / LOCK_FILE, "a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ResultsError(f"{self.path}: another process is running this study; wait for it") from None
+            yield
 
     def run(self, executor=None, on_start=None, on_progress=None) -> int:
-        """Run the tasks that have no part file yet, writing each as it finishes; returns how many ran.
+        """Run the tasks that are not finished, writing each part as it finishes and listing it in the manifest;
+        returns how many ran. The manifest says ``interrupted`` after Ctrl-C and ``failed`` (with the error)
+        after an exception; the finished parts are kept either way.
 
         ``on_start(total)`` gets the point-replicates still to run, ``on_progress(n)`` those of each finished task.
         """
-        from experiments.points import plan, prepare, run_tasks, tidy
+        from experiments.points import prepare, run_tasks, tidy
 
-        m = self.manifest
-        points = self.points
-        base, scenarios, names = prepare(self.scenario, points, m["policies"])
-        done = self.done()
-        tasks = {i: t for i, t in enumerate(plan(scenarios, m["replicates"], m["points_per_task"])) if i not in done}
-        if on_start:
-            on_start(sum(len(t.points) * (t.stop - t.start) for t in tasks.values()))
-        for index, result in run_tasks(base, points, names, m["root_seed"], tasks, executor):
-            task = tasks[index]
-            ids = np.asarray(task.points)
-            write_parquet(
-                self.part(index), tidy([points[i] for i in ids], ids, np.arange(task.start, task.stop), result)
-            )
-            if on_progress:
-                on_progress(len(ids) * (task.stop - task.start))
+        with self.writing():
+            points = self.points
+            base, _, names = prepare(self.scenario, points, self.manifest["policies"])
+            done = self.done()
+            self._remove_leftovers(done)
+            tasks = {i: t for i, t in enumerate(self.plan) if i not in done}
+            self.update(state=RUNNING, tasks=self.tasks, finished_tasks=sorted(done), error=None)
+            if on_start:
+                on_start(sum(t.size for t in tasks.values()))
+            with self.recording_stops():
+                for index, result in run_tasks(base, points, names, self.manifest["root_seed"], tasks, executor):
+                    task = tasks[index]
+                    ids = np.asarray(task.points)
+                    rows = tidy([points[i] for i in ids], ids, np.arange(task.start, task.stop), result)
+                    write_parquet(self.part(index), rows)
+                    done.add(index)
+                    self.update(finished_tasks=sorted(done))
+                    if on_progress:
+                        on_progress(task.size)
         return len(tasks)
 
-    def table(self, columns: list[str] | None = None) -> pd.DataFrame:
-        """Every row of the finished parts, sorted by point, policy and replicate."""
-        parts = sorted((self.path / PARTS_DIR).glob("part-*.parquet"))
-        if not parts:
+    @contextmanager
+    def recording_stops(self) -> Iterator[None]:
+        """What stops the work inside goes to the manifest: ``interrupted`` (Ctrl-C), or ``failed`` and the error."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.update(state=INTERRUPTED)
+            raise
+        except BaseException as error:
+            self.update(state=FAILED, error=f"{type(error).__name__}: {error}")
+            raise
+
+    def _remove_leftovers(self, done: set[int]) -> None:
+        """Temporary files of a killed run and parts that are not finished (run again)."""
+        parts = self.path / PARTS_DIR
+        for path in [*parts.glob(TEMPORARY), *self.path.glob(TEMPORARY)]:
+            path.unlink()
+        for path in parts.glob("part-*.parquet"):
+            if int(path.stem.split("-")[1]) not in done:
+                path.unlink()
+
+    def table(self, columns: list[str] | None = None, partial: bool = False) -> pd.DataFrame:
+        """Every row of the study, sorted by point, policy and replicate; refuses an unfinished study (its tasks
+        not all run) unless ``partial``, which reads the finished tasks' rows only."""
+        done = sorted(self.done())
+        if not partial and len(done) < self.tasks:
+            raise ResultsError(
+                f"{self.path}: {self.progress()}; finish it with "
+                f"`python run.py {self.manifest['experiment']} --resume {self.path}` (or read it with partial=True)"
+            )
+        if not done:
             raise ResultsError(f"{self.path}: no finished task yet")
-        frame = pd.concat([pd.read_parquet(p, columns=columns) for p in parts], ignore_index=True)
+        frame = pd.concat([pd.read_parquet(self.part(i), columns=columns) for i in done], ignore_index=True)
         return frame.sort_values(["point", "policy", "replicate"], ignore_index=True)
 
     def matrix(self, policy: str, metric: str) -> np.ndarray:
@@ -299,7 +423,8 @@ class Store:
         return matrix(self.table(["point", "policy", "replicate", metric]), policy, metric)
 
     def update(self, **entries: Any) -> None:
-        """Add entries to the manifest (timings, where the final tables are) and write it again."""
+        """Add entries to the manifest (state, finished tasks, timings, where the final tables are) and write it
+        again (atomically)."""
         self.manifest.update(entries)
         write_json(self.path / MANIFEST_FILE, self.manifest)
 

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 
 from experiments import discover, frontier, sensitivity, sweep
-from experiments.points import task_size
-from experiments.results import Store, provenance
+from experiments.points import scenario_at, task_sizes
+from experiments.results import COMPLETE, Store, provenance
 from model.scenario import Scenario
 
 ANALYSES: dict[str, Callable[[Store], dict]] = {
@@ -27,7 +27,7 @@ ANALYSES: dict[str, Callable[[Store], dict]] = {
     "discover": discover.analyse,
 }
 RUN_KEYS = ("experiment", "scenario_path", "scenario", "overrides", "policies", "replicates", "root_seed", "years",
-            "design", "options", "points_per_task")  # fmt: skip
+            "design", "options", "points_per_task", "replicates_per_task")  # fmt: skip
 
 
 def start(
@@ -44,12 +44,17 @@ def start(
     options: dict | None = None,
     points_per_task: int | None = None,
 ) -> Store:
-    """A new study directory holding the plan; nothing is simulated yet."""
+    """A new study directory holding the plan (its tasks' sizes fixed now, from the memory a task needs:
+    ``points.task_sizes``, unless ``points_per_task`` is given); nothing is simulated yet."""
+    fitting, replicates_per_task = task_sizes(
+        [scenario_at(scenario, p) for p in points], len(policies), replicates=replicates
+    )
     manifest = {
         "experiment": experiment, "scenario_path": scenario_path, "scenario": scenario.meta.name,
         "overrides": overrides, "policies": policies, "replicates": replicates, "root_seed": root_seed,
         "years": scenario.levers.years, "design": design, "options": options or {}, "points": len(points),
-        "points_per_task": points_per_task or task_size(replicates, len(policies)), **provenance(scenario_path, scenario),
+        "points_per_task": points_per_task or fitting, "replicates_per_task": replicates_per_task,
+        **provenance(scenario_path, scenario),
     }  # fmt: skip
     return Store.create(out, manifest, scenario, points)
 
@@ -60,17 +65,19 @@ def run(
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
-    """Run the study's missing tasks, then its analysis; timings go to the manifest."""
+    """Run the study's missing tasks, then its analysis; timings go to the manifest, which then says
+    ``complete``."""
     began = time.perf_counter()
     ran = store.run(executor, on_start, on_progress)
     simulated = time.perf_counter()
-    result = ANALYSES[store.manifest["experiment"]](store)
+    with store.recording_stops():
+        result = ANALYSES[store.manifest["experiment"]](store)
     runs = store.manifest.get("timings", [])
     runs.append({
         "finished": datetime.now(UTC).isoformat(timespec="seconds"), "tasks_run": ran,
         "simulation_s": round(simulated - began, 3), "analysis_s": round(time.perf_counter() - simulated, 3),
     })  # fmt: skip
-    store.update(timings=runs, outputs=result["files"])
+    store.update(timings=runs, outputs=result["files"], state=COMPLETE)
     return result
 
 
@@ -80,6 +87,7 @@ def replay(
     """Run a study again from its manifest into ``out``; returns the new study and the files whose contents
     differ from the original's (none when the numbers are reproduced)."""
     original = Store(Path(manifest).parent if Path(manifest).name == "manifest.json" else manifest)
+    original.require_complete()
     again = {k: original.manifest[k] for k in RUN_KEYS if k in original.manifest}
     new = Store.create(
         out, {**again, "replay_of": str(original.path), **provenance(again.get("scenario_path"), original.scenario)},

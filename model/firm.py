@@ -276,6 +276,29 @@ def people_metrics(status, initial_staff, engagement, idle, hours, skill, catego
     return out
 
 
+# bytes of one batch's arrays, per element (measured peaks in docs/performance.md, "Large runs"): the random
+# numbers (four float32 streams per slot and month, the rest per replicate); per row, the (N, K) state with the
+# temporaries of handing work over (about eight float64 arrays of that shape at the peak), some thirty (N,)
+# arrays, and the monthly records with a copy
+DRAWS_BYTES_PER_SLOT_MONTH = 4 * 4
+STATE_BYTES_PER_SLOT_TASK = 8 * 8
+STATE_BYTES_PER_SLOT = 30 * 8
+RECORD_BYTES_PER_METRIC_MONTH = 2 * 8
+
+
+def batch_bytes(scenario: Scenario, replicates: int, rows_per_replicate: int) -> int:
+    """An upper bound of the memory one batch of the engine takes (``run_points``): ``replicates`` replicates'
+    random numbers, shared by their ``rows_per_replicate`` rows (one per point and policy), and each row's state
+    and monthly records."""
+    slots, months, tasks = scenario.headcount, scenario.n_months, len(scenario.tasks)
+    draws = DRAWS_BYTES_PER_SLOT_MONTH * slots * months + 8 * (4 * slots + 3 * months)
+    row = (
+        slots * (STATE_BYTES_PER_SLOT_TASK * tasks + STATE_BYTES_PER_SLOT)
+        + RECORD_BYTES_PER_METRIC_MONTH * len(MONTHLY_METRICS) * months
+    )
+    return replicates * (draws + rows_per_replicate * row)
+
+
 def run_points(
     points: list[Scenario], names: list[str], seeds: list[np.random.SeedSequence]
 ) -> list[dict[str, dict[str, np.ndarray]]]:

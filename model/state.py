@@ -8,6 +8,7 @@ the same seeds consume identical random numbers in identical order (common rando
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
@@ -246,7 +247,7 @@ class FirmState:
             ledger=self.ledger.rows(block),
             copies=(block.stop - block.start) // self.block_size,
             _per_row={},
-            _parent=self,
+            _parent=weakref.proxy(self),  # no reference cycle: a batch's arrays are freed as soon as it ends
             _block=block,
         )
         return view

@@ -161,3 +161,16 @@ def cluster():
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture
+def cli(capsys):
+    """``run.py``'s main in this process (the same code, without paying the imports again): (code, out, err)."""
+    from run import main
+
+    def call(*args: str) -> subprocess.CompletedProcess:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    return call

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
-import time
 
 import pandas as pd
 import pytest
 
 from experiments.results import Store
-from run import main
 from tests.conftest import ROOT
 
 RUN = [sys.executable, str(ROOT / "run.py")]
@@ -22,18 +19,6 @@ SHORT = ["--set", "levers.years=1"]
 def run(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
     """``python run.py ARGS`` in a new process (as a user runs it)."""
     return subprocess.run([*RUN, *args], capture_output=True, text=True, cwd=ROOT, timeout=timeout)
-
-
-@pytest.fixture
-def cli(capsys):
-    """``run.py``'s main in this process (the same code, without paying the imports again): (code, out, err)."""
-
-    def call(*args: str) -> subprocess.CompletedProcess:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
-
-    return call
 
 
 def test_sweep_writes_a_tidy_dataset_a_summary_and_a_full_manifest(tmp_path):
@@ -103,52 +88,6 @@ def test_bad_input_is_one_line_exit_2(tmp_path, cli, args, message):
     result = cli(*args, "--out", str(tmp_path / "x")) if args[0] != "breakeven" else cli(*args)
     assert result.returncode == 2, result.stderr
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
-
-
-def sweep_args(out) -> list[str]:
-    return ["sweep", "assistant", "--vary", "levers.reskilling_success=0.1:0.9:48", "--replicates", "30",
-            "--set", "levers.years=2", "--out", str(out), "--no-charts", "--points-per-task", "16"]  # fmt: skip
-
-
-def interrupted(out, sig: int) -> subprocess.CompletedProcess:
-    """A sweep of three tasks stopped by ``sig`` once its first task is on disk."""
-    process = subprocess.Popen(
-        [*RUN, *sweep_args(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    deadline = time.monotonic() + 240
-    while not list((out / "parts").glob("part-*.parquet")) and time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
-    process.send_signal(sig)
-    stdout, stderr = process.communicate(timeout=60)
-    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-
-
-def test_a_killed_sweep_resumes_to_the_same_final_table(tmp_path, cli):
-    killed = interrupted(tmp_path / "killed", signal.SIGKILL)
-    assert killed.returncode == -signal.SIGKILL
-    done = Store(tmp_path / "killed").done()
-    assert 1 <= len(done) < 3, "the sweep finished before it was killed; make it longer"
-    resumed = run("sweep", "--resume", str(tmp_path / "killed"))
-    assert resumed.returncode == 0, resumed.stderr
-    assert Store(tmp_path / "killed").manifest["timings"][-1]["tasks_run"] == 3 - len(done)  # only the missing
-    whole = cli(*sweep_args(tmp_path / "whole"))
-    assert whole.returncode == 0, whole.stderr
-    pd.testing.assert_frame_equal(Store(tmp_path / "killed").table(), Store(tmp_path / "whole").table())
-    for name in ("summary.parquet",):
-        pd.testing.assert_frame_equal(
-            pd.read_parquet(tmp_path / "killed" / name), pd.read_parquet(tmp_path / "whole" / name)
-        )
-    replay = cli("replay", str(tmp_path / "whole" / "manifest.json"), "--out", str(tmp_path / "replay"))
-    assert replay.returncode == 0, replay.stderr
-    assert replay.stdout.startswith("replay identical to")
-
-
-def test_ctrl_c_keeps_finished_tasks_and_says_how_to_resume(tmp_path):
-    stopped = interrupted(tmp_path / "s", signal.SIGINT)
-    assert stopped.returncode == 130, stopped.stderr
-    assert f"python run.py sweep --resume {tmp_path / 's'}" in stopped.stderr and "Traceback" not in stopped.stderr
-    assert Store(tmp_path / "s").done()
-    assert not list((tmp_path / "s" / "parts").glob(".*.tmp"))  # atomic writes: no torn part
 
 
 def test_a_custom_policy_from_the_folder_run_from_works_with_workers(tmp_path):

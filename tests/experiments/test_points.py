@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from experiments.points import ROWS_PER_TASK, paired_stats, plan, run_points, scenario_at, simulate_many, task_size
+from experiments.points import ROWS_PER_TASK, paired_stats, plan, run_points, scenario_at, simulate_many, task_sizes
 from experiments.replicates import BLOCK, replicate_seeds
 from model import simulate
 from model.firm import run_policies
@@ -52,9 +52,10 @@ def test_results_do_not_depend_on_how_the_points_are_cut_into_tasks(short):
             np.testing.assert_array_equal(whole.outcomes[policy][metric], single.outcomes[policy][metric])
 
 
-def test_a_task_holds_about_rows_per_task_rows():
-    assert task_size(100, 2) == ROWS_PER_TASK // 200 and task_size(1000, 2) == ROWS_PER_TASK // (2 * BLOCK)
-    assert task_size(200, 32) == 1  # a point bigger than a task is a task of its own
+def test_a_task_holds_about_rows_per_task_rows(short):
+    assert task_sizes([short], 2, replicates=100) == (ROWS_PER_TASK // 200, BLOCK)  # 100 replicates x 2 roads
+    assert task_sizes([short], 2, replicates=1000)[0] == ROWS_PER_TASK // (2 * BLOCK)  # a block at most
+    assert task_sizes([short], 32, replicates=200)[0] == 1  # a point bigger than a task is a task of its own
 
 
 def test_points_of_different_shapes_go_to_different_tasks(short):
