@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+from experiments.preflight import check, compare_size
 from experiments.replicates import run_replicates
 from model.labels import policy_labels
 from model.outcomes import OUTCOMES
@@ -102,7 +103,9 @@ def summarize(
 def run_comparison(
     scenario: Scenario, policies: list[str], replicates: int, root_seed: int, jobs: int = 1, on_block=None
 ):
-    """Simulate ``policies`` on common random numbers; returns (monthly, outcomes, summary)."""
+    """Simulate ``policies`` on common random numbers; returns (monthly, outcomes, summary). Raises
+    ``preflight.TooLarge`` before any work when the run would not fit in memory."""
+    check(compare_size(scenario, len(policies), replicates, jobs), "compare")
     monthly = run_replicates(scenario, policies, replicates, root_seed, jobs=jobs, on_block=on_block)
     outcomes = {name: outcomes_of(monthly[name], scenario.headcount) for name in policies}
     labels = {name: policy_labels(scenario, name) for name in policies}

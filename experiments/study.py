@@ -17,6 +17,7 @@ import pandas as pd
 
 from experiments import discover, frontier, sensitivity, sweep
 from experiments.points import POINTS_PER_TASK
+from experiments.preflight import check, study_size, workers_of
 from experiments.results import Store, provenance
 from model.scenario import Scenario
 
@@ -43,8 +44,12 @@ def start(
     root_seed: int,
     options: dict | None = None,
     points_per_task: int = POINTS_PER_TASK,
+    workers: int = 1,
 ) -> Store:
-    """A new study directory holding the plan; nothing is simulated yet."""
+    """A new study directory holding the plan; nothing is simulated yet. Raises ``preflight.TooLarge``, before
+    writing anything, when the study would not fit in memory with ``workers`` local processes."""
+    check(study_size(scenario, len(policies), replicates, len(points), workers, len(design.get("variables", []))),
+          experiment)  # fmt: skip
     manifest = {
         "experiment": experiment, "scenario_path": scenario_path, "scenario": scenario.meta.name,
         "overrides": overrides, "policies": policies, "replicates": replicates, "root_seed": root_seed,
@@ -61,6 +66,9 @@ def run(
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Run the study's missing tasks, then its analysis; timings go to the manifest."""
+    m = store.manifest
+    size = study_size(store.scenario, len(m["policies"]), m["replicates"], len(store.points), workers_of(executor))
+    check(size, m["experiment"])
     began = time.perf_counter()
     ran = store.run(executor, on_start, on_progress)
     simulated = time.perf_counter()

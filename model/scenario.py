@@ -162,7 +162,7 @@ class Engagement(Strict):
     initial_sd: Share = 0.08
     reference: Share = 0.7
     relaxation_months: Months = 6.0
-    productivity_slope: Coefficient = 0.2
+    productivity_slope: Annotated[float, Field(ge=0.0, le=1.0)] = 0.2  # 1: output stays >= 0 at any engagement
     routine_weight: Coefficient = 0.15
     idle_weight: Coefficient = 0.3
     workload_weight: Coefficient = 0.5
@@ -539,6 +539,18 @@ def with_levers(scenario: Scenario, **levers: float) -> Scenario:
     for name, value in levers.items():
         data["levers"][name] = whole_years(value, scenario.meta.name) if name == "years" else float(value)
     return validate_data(data, scenario.meta.name)
+
+
+def check_option(flag: str, path: str, value: Any) -> Any:
+    """A command-line option that stands for a scenario value (``--years`` for ``levers.years``), validated by the
+    same field as in a file: the same limits on the command line; one line naming the option if it is refused."""
+    section, name = path.split(".")
+    field = Scenario.model_fields[section].annotation.model_fields[name]
+    adapter = TypeAdapter(field.rebuild_annotation(), config=ConfigDict(strict=True, allow_inf_nan=False))
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as error:
+        raise ScenarioError([f"{flag} {value}: {error.errors()[0]['msg']} (as {path} in a scenario)"]) from None
 
 
 def whole_years(value: Any, source: str) -> int:
