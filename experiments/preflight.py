@@ -11,7 +11,7 @@ resident memory of real runs on this machine (tests/experiments/test_preflight.p
   leavers' work is handed over, and about 25 (rows, employees) arrays;
 - the monthly record: one float64 per row, month and metric;
 - the results ``compare`` keeps and writes: the monthly arrays of every replicate, their table and the Parquet
-  writer's copy (3.2 times the arrays at the peak);
+  writer's copy (3.2 to 3.5 times the arrays at the peak, counted as 4);
 - a worker process (``--jobs``): the interpreter, numpy, pandas and the compiled kernels, before any work.
 """
 
@@ -31,7 +31,7 @@ DRAWN_PER_EMPLOYEE_MONTH = 16  # bytes per replicate of a block: four float32 st
 STATE_PER_EMPLOYEE_TASK = 64  # bytes per row: eight float64 (rows, employees, tasks) arrays at the peak
 STATE_PER_EMPLOYEE = 200  # bytes per row: the (rows, employees) arrays
 RECORDED_PER_MONTH = 8 * len(MONTHLY_METRICS)  # bytes per row and month
-RESULT_COPIES = 3.2  # the monthly arrays, their long table and Parquet's copy, while results are written
+RESULT_COPIES = 4.0  # the monthly arrays, their long table and Parquet's copy (measured 3.2 to 3.5 at the peak)
 WORKER_PROCESS = 400e6  # bytes of a warmed worker process (measured: 394 MB resident)
 STUDY_TABLE_COPIES = 3  # a study's analysis reads its table, concatenates and sorts it
 
@@ -109,7 +109,7 @@ def study_size(scenario: Scenario, policies: int, replicates: int, points: int, 
         what=f"{points} points x {policies} policies x {replicates} replicates x {scenario.n_months} months of "
         f"{scenario.headcount} employees",
         per_worker=batch_bytes(scenario, together * policies * block, block),
-        workers=workers,
+        workers=min(workers, -(-points // POINTS_PER_TASK) * -(-replicates // BLOCK)),  # at most one task each
         results=per_replicate * replicates,
         results_per_replicate=per_replicate,
         study=True,

@@ -652,7 +652,8 @@ def field_at(scenario: Scenario, path: str) -> tuple[FieldInfo, Any]:
     for depth, part in enumerate(parts[:-1]):
         if isinstance(node, list):
             node = next(
-                (item for item in node if part in (getattr(item, "id", None), getattr(item, "name", None))), None
+                (item for item in node if part in (getattr(item, "id", None), getattr(item, "name", None))),
+                node[int(part)] if part.isdigit() and int(part) < len(node) else None,
             )
         elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)
