@@ -136,23 +136,23 @@ def check(size: Size, command: str, available: float | None = None) -> None:
 
 
 def advice(size: Size, available: float) -> str:
-    """What would make the run fit: fewer replicates when the results dominate, else fewer workers or a cluster."""
-    cluster = "a Dask cluster with more memory (--dask ADDRESS)"
+    """What would make the run fit: fewer replicates when the results dominate, else fewer workers, else a
+    cluster (research commands) or a smaller run."""
     if size.results >= size.simulation:
         fit = int((available - size.simulation) // size.results_per_replicate)
         per_point = " per point" if size.study else ""
-        return (
-            f"use at most {fit} replicates{per_point} (--replicates), or fewer years"
-            if fit >= 1
-            else "use fewer years, policies or points"
-        )
-    if size.workers > 1:
-        fit = int(available // (size.per_worker + WORKER_PROCESS))
-        jobs = f"use at most {fit} workers (--jobs {fit})" if fit >= 1 else "run in one process (no --jobs)"
-        return f"{jobs} (each needs about {gb(size.per_worker + WORKER_PROCESS)})" + (f", or {cluster}" if size.study else "")
+        if fit >= 1:
+            return f"use at most {fit} replicates{per_point} (--replicates), or fewer years"
+        return "use fewer years, policies or points"
+    cluster = "a Dask cluster with more memory (--dask ADDRESS)"
+    if size.workers > 1 and size.per_worker + size.results <= available:
+        each = size.per_worker + WORKER_PROCESS
+        fit = int((available - size.results) // each)
+        jobs = f"use at most {fit} workers (--jobs {fit})" if fit >= 2 else "run in one process (no --jobs)"
+        return f"{jobs}: each needs about {gb(each)}" + (f"; or use {cluster}" if size.study else "")
     if size.study:
         return f"the firm is too large for one batch of replicates here: run it on {cluster}"
-    return "the firm is too large for one batch of replicates here: use fewer years, or a machine with more memory"
+    return "the firm is too large for one batch of replicates here: use fewer years or policies, or more memory"
 
 
 def gb(size: float) -> str:
