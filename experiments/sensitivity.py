@@ -42,7 +42,9 @@ def sensitivity_points(
     Sobol: N (D + 2) points, N (2 D + 2) with second-order indices; Morris: ``samples`` trajectories of D + 1."""
     problem = salib_problem(scenario)
     d = problem["num_vars"]
-    check_points(samples * ((2 * d + 2 if second_order else d + 2) if method == "sobol" else d + 1), f"--samples {samples}")
+    check_points(
+        samples * ((2 * d + 2 if second_order else d + 2) if method == "sobol" else d + 1), f"--samples {samples}"
+    )
     if method == "sobol":
         if samples & (samples - 1):
             raise ScenarioError(

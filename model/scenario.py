@@ -301,7 +301,9 @@ class Scenario(Strict):
         known = {t.id for t in self.tasks}
         unknown = "no [[tasks]] table has this id"
         for role in self.roles:
-            problems += [f"roles.{role.id}.hours names unknown task {k!r}: {unknown}" for k in role.hours if k not in known]
+            problems += [
+                f"roles.{role.id}.hours names unknown task {k!r}: {unknown}" for k in role.hours if k not in known
+            ]
         kept = dict.fromkeys(known, 1.0)  # waves compound: each removes its share of what is left
         for i, wave in enumerate(self.automation.waves):
             for k, share in wave.removed_share.items():
@@ -445,7 +447,9 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
         if not data:
-            raise ScenarioError([f"{path}: empty; a scenario has [meta], [[tasks]], [[roles]], [customers], [[policies]]"])
+            raise ScenarioError(
+                [f"{path}: empty; a scenario has [meta], [[tasks]], [[roles]], [customers], [[policies]]"]
+            )
         return data
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such scenario file (try `python run.py scenarios`)"]) from None

@@ -9,7 +9,6 @@ import errno
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -103,138 +102,298 @@ def kind_cases():
 SET_FORM = "expected key.path=value, e.g. levers.automation_scale=0.5"
 CATALOGUE = [
     # files
-    case("validate {malformed}", 2,
-         "{malformed}: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 6)",
-         id="malformed-toml"),
+    case(
+        "validate {malformed}",
+        2,
+        "{malformed}: not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 6)",
+        id="malformed-toml",
+    ),
     case("validate {garbage}", 2, "{garbage}: not valid TOML: not UTF-8 text (byte 0xff at offset 2)", id="binary"),
     case("validate {missing}", 2, "{missing}: no such scenario file (try `python run.py scenarios`)", id="missing"),
     case("validate {directory}", 2, "{directory}: a directory, not a scenario file (give a .toml file)", id="dir"),
-    case("validate {empty}", 2,
-         "{empty}: empty; a scenario has [meta], [[tasks]], [[roles]], [customers], [[policies]]", id="empty"),
-    case("validate {unknown_key}", 2,
-         "{unknown_key}: customers.colour = 'red': unknown key (check spelling against docs/calibration.md)",
-         id="unknown-key"),
-    case("validate {wrong_type}", 2, "{wrong_type}: customers.initial = 'many': Input should be a valid number",
-         id="wrong-type"),
+    case(
+        "validate {empty}",
+        2,
+        "{empty}: empty; a scenario has [meta], [[tasks]], [[roles]], [customers], [[policies]]",
+        id="empty",
+    ),
+    case(
+        "validate {unknown_key}",
+        2,
+        "{unknown_key}: customers.colour = 'red': unknown key (check spelling against docs/calibration.md)",
+        id="unknown-key",
+    ),
+    case(
+        "validate {wrong_type}",
+        2,
+        "{wrong_type}: customers.initial = 'many': Input should be a valid number",
+        id="wrong-type",
+    ),
     case("validate {nan}", 2, f"{{nan}}: simulation.initial_cash_eur = nan: {FINITE}", id="nan-in-file"),
     case("validate {inf}", 2, f"{{inf}}: roles.assistant.salary_eur_per_year = inf: {FINITE}", id="inf-in-file"),
-    case("validate {huge}", 2,
-         "{huge}: customers.initial = 1000000000000.0: Input should be less than or equal to 1000000000",
-         id="1e12-in-file"),
-    case("validate {hours_do_not_add_up}", 2,
-         "{hours_do_not_add_up}: roles.assistant.hours = a table: hours shares must sum to 1, they sum to 0.9",
-         id="hours-do-not-add-up"),
-    case("validate {task_not_defined}", 2,
-         "{task_not_defined}: roles.assistant.hours names unknown task 'typing': no [[tasks]] table has this id",
-         id="task-not-defined"),
-    case("validate {wave_names_no_task}", 2,
-         "{wave_names_no_task}: automation.waves.0.removed_share names unknown task 'invoice_entyr': no [[tasks]] "
-         "table has this id", id="wave-task-not-defined"),
-    case("validate {no_such_kind}", 2,
-         "{no_such_kind}: policies.reinvest.kind = 'magic': unknown policy; allowed: attrition, cost_cutting, "
-         "hybrid, reinvest, status_quo, or 'package.module:Class'", id="no-such-kind"),
-    case("validate {no_such_module}", 2,
-         "{no_such_module}: policies.reinvest.kind = 'no_such_module:Reinvest': cannot import 'no_such_module' "
-         "(No module named 'no_such_module'); install it or put its folder on PYTHONPATH", id="no-such-module"),
-    case("validate {role_with_nobody}", 2,
-         "{role_with_nobody}: roles.assistant.count = 0: a role with nobody; remove the role or give it at least 1 "
-         "person", id="role-with-nobody"),
-    case("validate {wave_after_horizon}", 2,
-         "{wave_after_horizon}: automation.waves.0.month = 60: after the horizon (levers.years = 5, months 0 to "
-         "59); start the wave earlier or lengthen the horizon", id="wave-after-horizon"),
-    case("compare {A} --years 2 --set automation.waves.0.month=30 --out {out}", 2,
-         "{A}: automation.waves.0.month = 30: after the horizon (levers.years = 2, months 0 to 23); start the wave "
-         "earlier or lengthen the horizon", id="wave-after-a-shorter-horizon"),
+    case(
+        "validate {huge}",
+        2,
+        "{huge}: customers.initial = 1000000000000.0: Input should be less than or equal to 1000000000",
+        id="1e12-in-file",
+    ),
+    case(
+        "validate {hours_do_not_add_up}",
+        2,
+        "{hours_do_not_add_up}: roles.assistant.hours = a table: hours shares must sum to 1, they sum to 0.9",
+        id="hours-do-not-add-up",
+    ),
+    case(
+        "validate {task_not_defined}",
+        2,
+        "{task_not_defined}: roles.assistant.hours names unknown task 'typing': no [[tasks]] table has this id",
+        id="task-not-defined",
+    ),
+    case(
+        "validate {wave_names_no_task}",
+        2,
+        "{wave_names_no_task}: automation.waves.0.removed_share names unknown task 'invoice_entyr': no [[tasks]] "
+        "table has this id",
+        id="wave-task-not-defined",
+    ),
+    case(
+        "validate {no_such_kind}",
+        2,
+        "{no_such_kind}: policies.reinvest.kind = 'magic': unknown policy; allowed: attrition, cost_cutting, "
+        "hybrid, reinvest, status_quo, or 'package.module:Class'",
+        id="no-such-kind",
+    ),
+    case(
+        "validate {no_such_module}",
+        2,
+        "{no_such_module}: policies.reinvest.kind = 'no_such_module:Reinvest': cannot import 'no_such_module' "
+        "(No module named 'no_such_module'); install it or put its folder on PYTHONPATH",
+        id="no-such-module",
+    ),
+    case(
+        "validate {role_with_nobody}",
+        2,
+        "{role_with_nobody}: roles.assistant.count = 0: a role with nobody; remove the role or give it at least 1 "
+        "person",
+        id="role-with-nobody",
+    ),
+    case(
+        "validate {wave_after_horizon}",
+        2,
+        "{wave_after_horizon}: automation.waves.0.month = 60: after the horizon (levers.years = 5, months 0 to "
+        "59); start the wave earlier or lengthen the horizon",
+        id="wave-after-horizon",
+    ),
+    case(
+        "compare {A} --years 2 --set automation.waves.0.month=30 --out {out}",
+        2,
+        "{A}: automation.waves.0.month = 30: after the horizon (levers.years = 2, months 0 to 23); start the wave "
+        "earlier or lengthen the horizon",
+        id="wave-after-a-shorter-horizon",
+    ),
     # shares outside 0..1
-    case("validate {A} --set customers.gross_margin=1.5", 2,
-         "{A}: customers.gross_margin = 1.5: Input should be less than or equal to 1", id="share-above-1"),
-    case("validate {A} --set customers.base_churn_per_month=1", 2,
-         "{A}: customers.base_churn_per_month = 1: Input should be less than 1", id="churn-of-1"),
-    case("validate {A} --set roles.assistant.hours.invoice_entry=-0.4", 2,
-         "{A}: roles.assistant.hours.invoice_entry = -0.4: Input should be greater than or equal to 0",
-         id="negative-hours-share"),
+    case(
+        "validate {A} --set customers.gross_margin=1.5",
+        2,
+        "{A}: customers.gross_margin = 1.5: Input should be less than or equal to 1",
+        id="share-above-1",
+    ),
+    case(
+        "validate {A} --set customers.base_churn_per_month=1",
+        2,
+        "{A}: customers.base_churn_per_month = 1: Input should be less than 1",
+        id="churn-of-1",
+    ),
+    case(
+        "validate {A} --set roles.assistant.hours.invoice_entry=-0.4",
+        2,
+        "{A}: roles.assistant.hours.invoice_entry = -0.4: Input should be greater than or equal to 0",
+        id="negative-hours-share",
+    ),
     *kind_cases(),
     # every malformed --set form
     case("validate {A} --set =1", 2, f"--set '=1': no key before '='; {SET_FORM}", id="set-empty-key"),
-    case("validate {A} --set levers..years=3", 2,
-         f"--set 'levers..years=3': an empty part in the key 'levers..years'; {SET_FORM}", id="set-empty-part"),
+    case(
+        "validate {A} --set levers..years=3",
+        2,
+        f"--set 'levers..years=3': an empty part in the key 'levers..years'; {SET_FORM}",
+        id="set-empty-part",
+    ),
     case("validate {A} --set levers.years", 2, f"--set 'levers.years': no '='; {SET_FORM}", id="set-no-equals"),
-    case("validate {A} --set levers.years=", 2, f"--set 'levers.years=': no value after '='; {SET_FORM}",
-         id="set-no-value"),
-    case("validate {A} --set levers.years.x=1", 2,
-         "{A}: --set levers.years.x: levers.years = 5 is a value, not a table", id="set-through-a-scalar"),
-    case("validate {A} --set roles.9.count=2", 2,
-         "{A}: --set roles.9: no item '9' in roles (assistant, sales, consultant, accountant, director, "
-         "project_lead, or 0 to 5)", id="set-index-out-of-range"),
-    case("validate {A} --set roles.0=3", 2,
-         "{A}: --set roles.0: an item of roles is a table; set one of its keys (roles.0.KEY=...)",
-         id="set-a-whole-item"),
-    case("validate {A} --set levers.years=ten", 2, "{A}: levers.years = 'ten': Input should be a valid integer",
-         id="set-wrong-type"),
-    case("validate {A} --set levers.colour=1", 2,
-         "{A}: levers.colour = 1: unknown key (check spelling against docs/calibration.md)", id="set-unknown-key"),
+    case(
+        "validate {A} --set levers.years=",
+        2,
+        f"--set 'levers.years=': no value after '='; {SET_FORM}",
+        id="set-no-value",
+    ),
+    case(
+        "validate {A} --set levers.years.x=1",
+        2,
+        "{A}: --set levers.years.x: levers.years = 5 is a value, not a table",
+        id="set-through-a-scalar",
+    ),
+    case(
+        "validate {A} --set roles.9.count=2",
+        2,
+        "{A}: --set roles.9: no item '9' in roles (assistant, sales, consultant, accountant, director, "
+        "project_lead, or 0 to 5)",
+        id="set-index-out-of-range",
+    ),
+    case(
+        "validate {A} --set roles.0=3",
+        2,
+        "{A}: --set roles.0: an item of roles is a table; set one of its keys (roles.0.KEY=...)",
+        id="set-a-whole-item",
+    ),
+    case(
+        "validate {A} --set levers.years=ten",
+        2,
+        "{A}: levers.years = 'ten': Input should be a valid integer",
+        id="set-wrong-type",
+    ),
+    case(
+        "validate {A} --set levers.colour=1",
+        2,
+        "{A}: levers.colour = 1: unknown key (check spelling against docs/calibration.md)",
+        id="set-unknown-key",
+    ),
     # options: the same limits as in files, no clash with --set, each policy once
-    case("compare --replicates 100001 --out {out}", 2,
-         "--replicates 100001: Input should be less than or equal to 100000 (as simulation.replicates in a "
-         "scenario)", id="replicates-above-the-file-limit"),
-    case("compare --years 31 --out {out}", 2,
-         "--years 31: Input should be less than or equal to 30 (as levers.years in a scenario)", id="years-limit"),
-    case("optimize --holdout 100001 --out {out}", 2,
-         "--holdout 100001: Input should be less than or equal to 100000 (as simulation.replicates in a "
-         "scenario)", id="holdout-limit"),
-    case("sweep --vary levers.reskilling_success=0:1:3 --replicates 100001 --out {out}", 2,
-         "--replicates 100001: Input should be less than or equal to 100000 (as simulation.replicates in a "
-         "scenario)", id="study-replicates-limit"),
-    case("compare --replicates 0 --out {out}", 2, "run.py compare: --replicates: '0': expected an integer >= 1",
-         id="zero-replicates"),
-    case("compare --years 2 --set levers.years=3 --out {out}", 2,
-         "--years 2 and --set levers.years=3 both set levers.years; give one of them", id="years-clash"),
-    case("compare --seed 1 --set simulation.seed=2 --out {out}", 2,
-         "--seed 1 and --set simulation.seed=2 both set simulation.seed; give one of them", id="seed-clash"),
-    case("compare --policies reinvest,reinvest --out {out}", 2,
-         "{A}: --policies 'reinvest,reinvest': reinvest named twice; compare different policies, each once",
-         id="duplicate-policies"),
-    case("compare --policies reinvest, --out {out}", 2,
-         "{A}: --policies 'reinvest,': an empty policy name; give names separated by commas, e.g. "
-         "cost_cutting,reinvest", id="empty-policy-name"),
-    case("compare --policies magic --out {out}", 2,
-         "{A}: --policies 'magic': assistant: no policy named 'magic'; defined: cost_cutting, reinvest",
-         id="unknown-policy"),
-    case("breakeven --a reinvest --b reinvest", 2,
-         "{A}: --a reinvest --b reinvest: reinvest named twice; compare different policies, each once",
-         id="same-policy-twice"),
-    case("optimize --policy reinvest,reinvest --out {out}", 2,
-         "{A}: --policy reinvest,reinvest: reinvest named twice; name each policy once", id="optimize-twice"),
+    case(
+        "compare --replicates 100001 --out {out}",
+        2,
+        "--replicates 100001: Input should be less than or equal to 100000 (as simulation.replicates in a scenario)",
+        id="replicates-above-the-file-limit",
+    ),
+    case(
+        "compare --years 31 --out {out}",
+        2,
+        "--years 31: Input should be less than or equal to 30 (as levers.years in a scenario)",
+        id="years-limit",
+    ),
+    case(
+        "optimize --holdout 100001 --out {out}",
+        2,
+        "--holdout 100001: Input should be less than or equal to 100000 (as simulation.replicates in a scenario)",
+        id="holdout-limit",
+    ),
+    case(
+        "sweep --vary levers.reskilling_success=0:1:3 --replicates 100001 --out {out}",
+        2,
+        "--replicates 100001: Input should be less than or equal to 100000 (as simulation.replicates in a scenario)",
+        id="study-replicates-limit",
+    ),
+    case(
+        "compare --replicates 0 --out {out}",
+        2,
+        "run.py compare: --replicates: '0': expected an integer >= 1",
+        id="zero-replicates",
+    ),
+    case(
+        "compare --years 2 --set levers.years=3 --out {out}",
+        2,
+        "--years 2 and --set levers.years=3 both set levers.years; give one of them",
+        id="years-clash",
+    ),
+    case(
+        "compare --seed 1 --set simulation.seed=2 --out {out}",
+        2,
+        "--seed 1 and --set simulation.seed=2 both set simulation.seed; give one of them",
+        id="seed-clash",
+    ),
+    case(
+        "compare --policies reinvest,reinvest --out {out}",
+        2,
+        "{A}: --policies 'reinvest,reinvest': reinvest named twice; compare different policies, each once",
+        id="duplicate-policies",
+    ),
+    case(
+        "compare --policies reinvest, --out {out}",
+        2,
+        "{A}: --policies 'reinvest,': an empty policy name; give names separated by commas, e.g. cost_cutting,reinvest",
+        id="empty-policy-name",
+    ),
+    case(
+        "compare --policies magic --out {out}",
+        2,
+        "{A}: --policies 'magic': assistant: no policy named 'magic'; defined: cost_cutting, reinvest",
+        id="unknown-policy",
+    ),
+    case(
+        "breakeven --a reinvest --b reinvest",
+        2,
+        "{A}: --a reinvest --b reinvest: reinvest named twice; compare different policies, each once",
+        id="same-policy-twice",
+    ),
+    case(
+        "optimize --policy reinvest,reinvest --out {out}",
+        2,
+        "{A}: --policy reinvest,reinvest: reinvest named twice; name each policy once",
+        id="optimize-twice",
+    ),
     # sizes
-    case("compare --replicates 100000 --years 30 --out {out}", 2,
-         "compare: needs about 110.7 GB of memory (2 policies x 100000 replicates x 360 months of 20 employees), "
-         "13.8 times the 8.0 GB available; use at most 7155 replicates (--replicates), or fewer years",
-         id="too-many-replicates"),
-    case("compare --set roles.consultant.count=1000000 --replicates 10 --out {out}", 2,
-         "compare: needs about 29.0 GB of memory (2 policies x 10 replicates x 60 months of 1000007 employees), "
-         "3.6 times the 8.0 GB available; the firm is too large for one batch of replicates here: use fewer years "
-         "or policies, or more memory", id="too-many-employees"),
-    case("sweep --vary levers.reskilling_success=0:1:48 --set roles.consultant.count=473 --replicates 200 "
-         "--jobs 3 --out {out}", 2,
-         "sweep: needs about 10.9 GB of memory (48 points x 2 policies x 200 replicates x 60 months of 480 "
-         "employees), 1.4 times the 8.0 GB available; use at most 2 workers (--jobs 2): each needs about 3.6 GB; "
-         "or use a Dask cluster with more memory (--dask ADDRESS)", id="too-many-jobs"),
-    case("sweep --vary levers.reskilling_success=0:1:48 --set roles.consultant.count=2000 --replicates 200 "
-         "--out {out}", 2,
-         "sweep: needs about 13.0 GB of memory (48 points x 2 policies x 200 replicates x 60 months of 2007 "
-         "employees), 1.6 times the 8.0 GB available; the firm is too large for one batch of replicates here: run "
-         "it on a Dask cluster with more memory (--dask ADDRESS)", id="study-firm-too-large"),
-    case("sweep --vary levers.reskilling_success=0:1:1000 --vary levers.automation_scale=0:1:1001 --out {out}",
-         2, "the grid: 1001000 points; a design has at most 1000000", id="grid-too-large"),
-    case("discover --samples 2000000 --out {out}", 2, "--samples 2000000: 2000000 points; a design has at most "
-         "1000000", id="samples-too-many"),
+    case(
+        "compare --replicates 100000 --years 30 --out {out}",
+        2,
+        "compare: needs about 110.7 GB of memory (2 policies x 100000 replicates x 360 months of 20 employees), "
+        "13.8 times the 8.0 GB available; use at most 7155 replicates (--replicates), or fewer years",
+        id="too-many-replicates",
+    ),
+    case(
+        "compare --set roles.consultant.count=1000000 --replicates 10 --out {out}",
+        2,
+        "compare: needs about 29.0 GB of memory (2 policies x 10 replicates x 60 months of 1000007 employees), "
+        "3.6 times the 8.0 GB available; the firm is too large for one batch of replicates here: use fewer years "
+        "or policies, or more memory",
+        id="too-many-employees",
+    ),
+    case(
+        "sweep --vary levers.reskilling_success=0:1:48 --set roles.consultant.count=473 --replicates 200 "
+        "--jobs 3 --out {out}",
+        2,
+        "sweep: needs about 10.9 GB of memory (48 points x 2 policies x 200 replicates x 60 months of 480 "
+        "employees), 1.4 times the 8.0 GB available; use at most 2 workers (--jobs 2): each needs about 3.6 GB; "
+        "or use a Dask cluster with more memory (--dask ADDRESS)",
+        id="too-many-jobs",
+    ),
+    case(
+        "sweep --vary levers.reskilling_success=0:1:48 --set roles.consultant.count=2000 --replicates 200 --out {out}",
+        2,
+        "sweep: needs about 13.0 GB of memory (48 points x 2 policies x 200 replicates x 60 months of 2007 "
+        "employees), 1.6 times the 8.0 GB available; the firm is too large for one batch of replicates here: run "
+        "it on a Dask cluster with more memory (--dask ADDRESS)",
+        id="study-firm-too-large",
+    ),
+    case(
+        "sweep --vary levers.reskilling_success=0:1:1000 --vary levers.automation_scale=0:1:1001 --out {out}",
+        2,
+        "the grid: 1001000 points; a design has at most 1000000",
+        id="grid-too-large",
+    ),
+    case(
+        "discover --samples 2000000 --out {out}",
+        2,
+        "--samples 2000000: 2000000 points; a design has at most 1000000",
+        id="samples-too-many",
+    ),
     # the results folder
-    case("compare --replicates 2 --years 1 --out {results}", 2,
-         "--out {results}: already holds results; choose a new or empty directory", id="out-exists"),
-    case("compare --replicates 2 --years 1 --out {file}", 2,
-         "--out {file}: a file, not a directory; choose a new directory", id="out-is-a-file"),
-    case("compare --replicates 2 --years 1 --out {file}/x", 2,
-         "--out {file}/x: cannot create the results directory (Not a directory)", id="out-under-a-file"),
+    case(
+        "compare --replicates 2 --years 1 --out {results}",
+        2,
+        "--out {results}: already holds results; choose a new or empty directory",
+        id="out-exists",
+    ),
+    case(
+        "compare --replicates 2 --years 1 --out {file}",
+        2,
+        "--out {file}: a file, not a directory; choose a new directory",
+        id="out-is-a-file",
+    ),
+    case(
+        "compare --replicates 2 --years 1 --out {file}/x",
+        2,
+        "--out {file}/x: cannot create the results directory (Not a directory)",
+        id="out-under-a-file",
+    ),
 ]
 
 
@@ -269,8 +428,10 @@ def test_each_bad_input_gets_its_one_line_and_exit_code(capsys, paths, eight_gb,
         ("validate {garbage}", "{garbage}: not valid TOML: not UTF-8 text (byte 0xff at offset 2)"),
         ("compare --set =1 --out {out}", f"--set '=1': no key before '='; {SET_FORM}"),
         ("compare --set levers.discount_rate=nan --out {out}", f"{{A}}: levers.discount_rate = nan: {FINITE}"),
-        ("compare --policies reinvest,reinvest --out {out}",
-         "{A}: --policies 'reinvest,reinvest': reinvest named twice; compare different policies, each once"),
+        (
+            "compare --policies reinvest,reinvest --out {out}",
+            "{A}: --policies 'reinvest,reinvest': reinvest named twice; compare different policies, each once",
+        ),
     ],
     ids=["binary", "set", "nan", "duplicates"],
 )
@@ -323,7 +484,10 @@ def test_a_report_that_fails_keeps_the_results_and_says_so(capsys, monkeypatch, 
     code, _, err = call(capsys, ["compare", "--replicates", "2", "--years", "1", "--out", str(tmp_path / "r")])
     first, second = err.strip().splitlines()
     assert code == 1
-    assert first == f"results: {tmp_path / 'r'} (complete; `python run.py charts {tmp_path / 'r'}` renders the charts again)"
+    assert (
+        first
+        == f"results: {tmp_path / 'r'} (complete; `python run.py charts {tmp_path / 'r'}` renders the charts again)"
+    )
     assert second.startswith("run.py compare: internal error: RuntimeError: no chart today; please report it")
     assert load_results(tmp_path / "r").summary["replicates"] == 2  # every result file is there
 
@@ -334,9 +498,13 @@ def full_disk(tmp_path):
     may mount one (root), else None."""
     mount = tmp_path / "full"
     mount.mkdir()
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
-    ).returncode == 0
+    mounted = (
+        os.geteuid() == 0
+        and subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+        ).returncode
+        == 0
+    )
     yield mount if mounted else None
     if mounted:
         subprocess.run(["umount", str(mount)], check=True)
@@ -344,6 +512,7 @@ def full_disk(tmp_path):
 
 def test_a_full_disk_is_one_line_and_leaves_no_partial_results(capsys, monkeypatch, full_disk, tmp_path):
     if full_disk is None:  # no tmpfs to fill: the writer raises what a full disk raises
+
         def full(*args, **kwargs):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
