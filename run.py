@@ -154,7 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="policies to optimise (space- or comma-separated, repeatable; default: all but status_quo)",
     )
-    optimize.add_argument("--budget", type=positive_int, default=100, help="trials per policy (default: 100)")
+    optimize.add_argument(
+        "--budget", type=at_most(MAX_TRIALS), default=100, help=f"trials per policy (default: 100, at most {MAX_TRIALS})"
+    )
     optimize.add_argument(
         "--replicates",
         type=positive_int,
@@ -258,6 +260,21 @@ def add_pair(parser: argparse.ArgumentParser, metric: bool = False) -> None:
     parser.add_argument("--b", default="cost_cutting", help="policy B (default cost_cutting)")
     if metric:
         parser.add_argument("--metric", default="npv", help="outcome compared (default npv)")
+
+
+MAX_TRIALS = 100_000  # trials per policy: optuna keeps every one (about 5 KB) and TPE slows with their number
+
+
+def at_most(limit: int):
+    """An argparse type: a whole number from 1 to ``limit``."""
+
+    def count(text: str) -> int:
+        value = positive_int(text)
+        if value > limit:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected an integer from 1 to {limit}")
+        return value
+
+    return count
 
 
 def positive_int(text: str) -> int:

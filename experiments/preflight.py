@@ -149,7 +149,7 @@ def advice(size: Size, available: float) -> str:
         each = size.per_worker + WORKER_PROCESS
         fit = int((available - size.results) // each)
         jobs = f"use at most {fit} workers (--jobs {fit})" if fit >= 2 else "run in one process (no --jobs)"
-        return f"{jobs}: each needs about {gb(each)}" + (f"; or use {cluster}" if size.study else "")
+        return f"{jobs}, a worker needs about {gb(each)}" + (f"; or use {cluster}" if size.study else "")
     if size.study:
         return f"the firm is too large for one batch of replicates here: run it on {cluster}"
     return "the firm is too large for one batch of replicates here: use fewer years or policies, or more memory"

@@ -289,6 +289,12 @@ CATALOGUE = [
         id="zero-replicates",
     ),
     case(
+        "optimize --budget 1000000 --out {out}",
+        2,
+        "run.py optimize: --budget: '1000000': expected an integer from 1 to 100000",
+        id="budget-limit",
+    ),
+    case(
         "compare --years 2 --set levers.years=3 --out {out}",
         2,
         "--years 2 and --set levers.years=3 both set levers.years; give one of them",
@@ -351,7 +357,7 @@ CATALOGUE = [
         "--jobs 3 --out {out}",
         2,
         "sweep: needs about 10.9 GB of memory (48 points x 2 policies x 200 replicates x 60 months of 480 "
-        "employees), 1.4 times the 8.0 GB available; use at most 2 workers (--jobs 2): each needs about 3.6 GB; "
+        "employees), 1.4 times the 8.0 GB available; use at most 2 workers (--jobs 2), a worker needs about 3.6 GB; "
         "or use a Dask cluster with more memory (--dask ADDRESS)",
         id="too-many-jobs",
     ),

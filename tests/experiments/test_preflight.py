@@ -106,10 +106,10 @@ SIZE = dict(what="2 policies x 100 replicates x 60 months of 20 employees", resu
             "12.6 times the 8.0 GB available; use at most 700 replicates (--replicates), or fewer years",
         ),
         (
-            Size(**SIZE, per_worker=3.6e9, workers=4, results=1e8, study=True),
-            "compare: needs about 16.1 GB of memory (2 policies x 100 replicates x 60 months of 20 employees), "
-            "2.0 times the 8.0 GB available; use at most 2 workers (--jobs 2) (each needs about 4.0 GB), or a Dask "
-            "cluster with more memory (--dask ADDRESS)",
+            Size(**SIZE, per_worker=3.4e9, workers=4, results=1e8, study=True),
+            "compare: needs about 15.3 GB of memory (2 policies x 100 replicates x 60 months of 20 employees), "
+            "1.9 times the 8.0 GB available; use at most 2 workers (--jobs 2), a worker needs about 3.8 GB; or use "
+            "a Dask cluster with more memory (--dask ADDRESS)",
         ),
         (
             Size(**SIZE, per_worker=9e9, workers=1, results=1e8, study=True),
@@ -121,7 +121,7 @@ SIZE = dict(what="2 policies x 100 replicates x 60 months of 20 employees", resu
             Size(**SIZE, per_worker=9e9, workers=1, results=1e8),
             "compare: needs about 9.1 GB of memory (2 policies x 100 replicates x 60 months of 20 employees), "
             "1.1 times the 8.0 GB available; the firm is too large for one batch of replicates here: use fewer "
-            "years, or a machine with more memory",
+            "years or policies, or more memory",
         ),
     ],
     ids=["replicates", "jobs", "cluster", "firm"],
