@@ -155,7 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="policies to optimise (space- or comma-separated, repeatable; default: all but status_quo)",
     )
     optimize.add_argument(
-        "--budget", type=at_most(MAX_TRIALS), default=100, help=f"trials per policy (default: 100, at most {MAX_TRIALS})"
+        "--budget",
+        type=at_most(MAX_TRIALS),
+        default=100,
+        help=f"trials per policy (default: 100, at most {MAX_TRIALS})",
     )
     optimize.add_argument(
         "--replicates",

@@ -538,3 +538,26 @@ def test_a_successful_run_exits_0_and_leaves_only_the_results(capsys, tmp_path):
     assert code == 0, err
     assert [p.name for p in tmp_path.iterdir()] == ["r"]
     assert load_results(tmp_path / "r").summary["years"] == 1
+
+
+def test_a_custom_policy_that_raises_in_a_spawned_worker_is_one_line(tmp_path):
+    """The researcher's own policy fails in a worker process (--jobs 2): one line, not a worker's traceback."""
+    (tmp_path / "boom.py").write_text(
+        "from model.policies import Policy\n\n\nclass Boom(Policy):\n    def decide(self, firm):\n"
+        "        if firm.month == 5:\n            raise ZeroDivisionError('my policy divided by zero')\n"
+    )
+    (tmp_path / "boom.toml").write_text(ASSISTANT.read_text() + '\n[[policies]]\nname = "boom"\nkind = "boom:Boom"\n')
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "run.py"), "compare", "boom.toml", "--policies", "cost_cutting,boom",
+         "--replicates", "201", "--years", "1", "--jobs", "2", "--out", "r"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, env=env,
+    )  # fmt: skip
+    [line] = result.stderr.splitlines()
+    [saved] = tmp_path.glob("run.py-compare-*.txt")
+    assert result.returncode == 1 and line == (
+        "run.py compare: internal error: ZeroDivisionError: my policy divided by zero; please report it with the "
+        f"traceback saved in {saved}"
+    )
+    assert 'boom.py", line 7, in decide' in saved.read_text()  # the worker's own traceback, for the report
+    assert not (tmp_path / "r").exists()
