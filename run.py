@@ -339,8 +339,7 @@ def policy_list(path: str, scenario, text: str | None, flag: str = "--policies")
     return policies
 
 
-# options that stand for a scenario value: the same limits as in a file (``--replicates`` elsewhere than compare
-# is not the scenario's, so it cannot clash with a --set of it)
+# options that stand for a scenario value: the same limits as in a file
 OPTION_KEYS = {"years": "levers.years", "seed": "simulation.seed", "replicates": "simulation.replicates",
                "holdout": "simulation.replicates"}  # fmt: skip
 
@@ -359,8 +358,10 @@ def overrides_of(args: argparse.Namespace) -> list[str]:
             check_option(f"--{option}", key, value)
         except ScenarioError as error:
             raise UserError(str(error)) from None
+        # elsewhere than compare, --replicates (and --holdout) are the command's own, not the scenario's
+        sets_the_scenario = option in ("years", "seed") or (option, args.command) == ("replicates", "compare")
         clash = [o for o in overrides if o.partition("=")[0].strip() == key]
-        if clash and (option != "replicates" or args.command == "compare") and option != "holdout":
+        if clash and sets_the_scenario:
             raise UserError(f"--{option} {value} and --set {clash[0]} both set {key}; give one of them")
     return overrides + ([f"levers.years={args.years}"] if getattr(args, "years", None) else [])
 
@@ -395,7 +396,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         with publish(staging, out_dir, keep=("optimum",)):  # nothing at out_dir unless every file is written
             if args.best == "":  # --best alone
                 optimum = quick_optimum(args, scenario, overrides, policies, staging, out_dir)
-            compare_into(staging, args, scenario, overrides, policies, optimum)
+            compare_into(staging, out_dir, args, scenario, overrides, policies, optimum)
     except BaseException:
         if (out_dir / "optimum").exists():
             print(f"kept: the quick optimum in {out_dir / 'optimum'} (--best {out_dir / 'optimum'} reuses it)",
@@ -408,8 +409,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare_into(staging: Path, args: argparse.Namespace, scenario, overrides, policies, optimum) -> None:
-    """Run the comparison, print it, write its results in ``staging``."""
+def compare_into(staging: Path, out_dir: Path, args: argparse.Namespace, scenario, overrides, policies, optimum):
+    """Run the comparison, print it, write its results in ``staging`` (``out_dir`` once all are written)."""
     replicates = args.replicates or (optimum["held_out_replicates"] if optimum else scenario.simulation.replicates)
     seed = args.seed if args.seed is not None else optimum["seed"] if optimum else scenario.simulation.seed
 
@@ -440,9 +441,9 @@ def compare_into(staging: Path, args: argparse.Namespace, scenario, overrides, p
     try:
         write_results(staging, scenario, monthly, outcomes, summary, run_manifest, csv=args.csv)
     except OSError as error:
-        out = args.out or "the results directory"
         raise UserError(
-            f"--out {out}: cannot write the results ({error.strerror}); nothing was kept, the summary above is complete"
+            f"--out {out_dir}: cannot write the results ({error.strerror}); nothing was kept, the summary above is "
+            "complete"
         ) from None
 
 
@@ -533,7 +534,7 @@ def run_optimization(
     try:
         write_optimum(out_dir, summary, trials, run_manifest)
     except OSError as error:
-        raise UserError(f"--out: cannot write the optimum ({error.strerror}); nothing was kept") from None
+        raise UserError(f"optimize: cannot write the optimum ({error.strerror}); nothing was kept") from None
     return summary
 
 
