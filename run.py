@@ -76,6 +76,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt as stop:
         print(str(stop) if isinstance(stop, Stopped) else NOTHING_KEPT.get(command, "interrupted"), file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - a user's mistake raised below run.py, or a bug
+        from model.scenario import ScenarioError
+
+        if isinstance(error, ScenarioError):  # a value or a size the user chose (experiments.preflight.TooLarge)
+            print(str(error), file=sys.stderr)
+            return 2
+        print(internal_error(command, error), file=sys.stderr)
+        return 1
+
+
+def internal_error(command: str, error: Exception) -> str:
+    """The one line a bug prints (exit code 1); its traceback goes to a file for the report."""
+    import tempfile
+    import traceback
+    from datetime import datetime
+
+    text = " ".join(str(error).split())
+    what = f"{type(error).__name__}: {text[:200]}{'...' if len(text) > 200 else ''}" if text else type(error).__name__
+    path = Path(tempfile.gettempdir()) / f"run.py-{command}-{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+    try:
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        saved = f"with the traceback saved in {path}"
+    except OSError as write_error:
+        saved = f"(the traceback could not be saved: {write_error.strerror})"
+    return f"run.py {command}: internal error: {what}; please report it {saved}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,7 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="policies to optimise (space- or comma-separated, repeatable; default: all but status_quo)",
     )
-    optimize.add_argument("--budget", type=positive_int, default=100, help="trials per policy (default: 100)")
+    optimize.add_argument(
+        "--budget",
+        type=at_most(MAX_TRIALS),
+        default=100,
+        help=f"trials per policy (default: 100, at most {MAX_TRIALS})",
+    )
     optimize.add_argument(
         "--replicates",
         type=positive_int,
@@ -249,6 +279,21 @@ def add_pair(parser: argparse.ArgumentParser, metric: bool = False) -> None:
         parser.add_argument("--metric", default="npv", help="outcome compared (default npv)")
 
 
+MAX_TRIALS = 100_000  # trials per policy: optuna keeps every one (about 5 KB) and TPE slows with their number
+
+
+def at_most(limit: int):
+    """An argparse type: a whole number from 1 to ``limit``."""
+
+    def count(text: str) -> int:
+        value = positive_int(text)
+        if value > limit:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected an integer from 1 to {limit}")
+        return value
+
+    return count
+
+
 def positive_int(text: str) -> int:
     value = non_negative_int(text)
     if value < 1:
@@ -267,12 +312,18 @@ def non_negative_int(text: str) -> int:
 
 
 def load(path: str, overrides: list[str]):
+    """The scenario a command runs: validated, with a horizon that reaches every automation wave."""
+    from experiments.preflight import horizon_problems
     from model.scenario import ScenarioError, load_scenario
 
     try:
-        return load_scenario(path, overrides)
+        scenario = load_scenario(path, overrides)
     except ScenarioError as error:
         raise UserError(str(error)) from None
+    problems = horizon_problems(scenario, path)
+    if problems:
+        raise UserError("\n".join(problems))
+    return scenario
 
 
 def scenario_file(name: str) -> str:
@@ -281,28 +332,61 @@ def scenario_file(name: str) -> str:
     return str(ROOT / "scenarios" / f"{name}.toml") if not path.suffix and not path.exists() else name
 
 
-def policy_list(path: str, scenario, text: str | None) -> list[str]:
-    """``--policies`` checked against the scenario (registered kinds it does not list, like status_quo, run too)."""
+def policy_list(path: str, scenario, text: str | None, flag: str = "--policies") -> list[str]:
+    """``--policies`` checked against the scenario (registered kinds it does not list, like status_quo, run too),
+    each named once. ``flag``: what the user typed, as the message names it (``--b cost_cutting --a reinvest``)."""
     from model.policies import make_policy
     from model.scenario import ScenarioError
 
-    policies = text.split(",") if text else scenario.policy_names()
+    policies = text.split(",") if text is not None else scenario.policy_names()
+    where = f"{path}: {flag} {text!r}" if flag == "--policies" else f"{path}: {flag}"
+    if "" in [name.strip() for name in policies]:
+        raise UserError(f"{where}: an empty policy name; give names separated by commas, e.g. cost_cutting,reinvest")
+    twice = sorted({name for name in policies if policies.count(name) > 1})
+    if twice:
+        raise UserError(f"{where}: {', '.join(twice)} named twice; compare different policies, each once")
     try:
         for name in policies:
             make_policy(scenario, name)
     except ScenarioError as error:
-        raise UserError(f"{path}: --policies {text}: {error.problems[0]}") from None
+        raise UserError(f"{where}: {error.problems[0]}") from None
     return policies
 
 
+# options that stand for a scenario value: the same limits as in a file
+OPTION_KEYS = {"years": "levers.years", "seed": "simulation.seed", "replicates": "simulation.replicates",
+               "holdout": "simulation.replicates"}  # fmt: skip
+
+
 def overrides_of(args: argparse.Namespace) -> list[str]:
-    return list(args.set) + ([f"levers.years={args.years}"] if args.years else [])
+    """``--set`` overrides and ``--years``, each option checked against its scenario field, refused when a
+    ``--set`` sets the same value (which one would win?)."""
+    from model.scenario import ScenarioError, check_option
+
+    overrides = list(args.set)
+    for option, key in OPTION_KEYS.items():
+        value = getattr(args, option, None)
+        if value is None:
+            continue
+        try:
+            check_option(f"--{option}", key, value)
+        except ScenarioError as error:
+            raise UserError(str(error)) from None
+        # elsewhere than compare, --replicates (and --holdout) are the command's own, not the scenario's
+        sets_the_scenario = option in ("years", "seed") or (option, args.command) == ("replicates", "compare")
+        clash = [o for o in overrides if o.partition("=")[0].strip() == key]
+        if clash and sets_the_scenario:
+            raise UserError(f"--{option} {value} and --set {clash[0]} both set {key}; give one of them")
+    return overrides + ([f"levers.years={args.years}"] if getattr(args, "years", None) else [])
 
 
 def known_policies(names: list[str], scenario, flag: str, path: str) -> list[str]:
     unknown = [p for p in names if p not in scenario.policy_names()]
     if unknown or not names:
         raise UserError(f"{path}: {flag} {','.join(unknown)}: unknown; defined: {', '.join(scenario.policy_names())}")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise UserError(f"{path}: {flag} {','.join(names)}: {', '.join(twice)} named twice; name each policy once")
     return names
 
 
@@ -318,9 +402,29 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenario = load(scenario_file(args.scenario), overrides)
     policies = policy_list(args.scenario, scenario, args.policies)
     optimum = saved_optimum(args.best) if args.best else None
-    out_dir = results_dir(args.out, scenario.meta.name)
-    if args.best == "":  # --best alone
-        optimum = quick_optimum(args, scenario, overrides, policies, out_dir)
+    out_dir = results_dir(args.out, scenario.meta.name, fresh=True, create=False)
+    from experiments.results import publish
+
+    staging = partial_dir(out_dir)
+    try:
+        with publish(staging, out_dir, keep=("optimum",)):  # nothing at out_dir unless every file is written
+            if args.best == "":  # --best alone
+                optimum = quick_optimum(args, scenario, overrides, policies, staging, out_dir)
+            compare_into(staging, out_dir, args, scenario, overrides, policies, optimum)
+    except BaseException:
+        if (out_dir / "optimum").exists():
+            print(f"kept: the quick optimum in {out_dir / 'optimum'} (--best {out_dir / 'optimum'} reuses it)",
+                  file=sys.stderr)  # fmt: skip
+        raise
+    report = report_of(args, out_dir)
+    from experiments.tables import next_steps
+
+    print(next_steps(out_dir, report), file=sys.stderr)
+    return 0
+
+
+def compare_into(staging: Path, out_dir: Path, args: argparse.Namespace, scenario, overrides, policies, optimum):
+    """Run the comparison, print it, write its results in ``staging`` (``out_dir`` once all are written)."""
     replicates = args.replicates or (optimum["held_out_replicates"] if optimum else scenario.simulation.replicates)
     seed = args.seed if args.seed is not None else optimum["seed"] if optimum else scenario.simulation.seed
 
@@ -349,14 +453,37 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if optimum:
         run_manifest |= {"best": optimum["path"], "replicate_set": "held_out"}
     try:
-        write_results(out_dir, scenario, monthly, outcomes, summary, run_manifest, csv=args.csv)
+        write_results(staging, scenario, monthly, outcomes, summary, run_manifest, csv=args.csv)
     except OSError as error:
-        raise UserError(f"{out_dir}: cannot write results ({error.strerror}); the summary above is complete") from None
-    report = None if args.no_report else write_report(out_dir)
-    from experiments.tables import next_steps
+        raise UserError(
+            f"--out {out_dir}: cannot write the results ({error.strerror}); nothing was kept, the summary above is "
+            "complete"
+        ) from None
 
-    print(next_steps(out_dir, report), file=sys.stderr)
-    return 0
+
+def report_of(args: argparse.Namespace, out_dir: Path) -> Path | None:
+    """The HTML report of a results directory; if it fails, the results stay and the line says so."""
+    if args.no_report:
+        return None
+    try:
+        return write_report(out_dir)
+    except Exception as error:
+        print(f"results: {out_dir} (complete; `python run.py charts {out_dir}` renders the charts again)",
+              file=sys.stderr)  # fmt: skip
+        if isinstance(error, OSError):
+            raise UserError(f"{out_dir}: cannot write the report ({error.strerror}); the results are kept") from None
+        raise
+
+
+def partial_dir(out_dir: Path) -> Path:
+    """A hidden sibling of ``out_dir`` for a run's files while it runs (created now: an unwritable ``--out``
+    fails before the run, not after it)."""
+    staging = out_dir.with_name(f".{out_dir.name}.partial-{os.getpid()}")
+    try:
+        staging.mkdir(parents=True)
+    except OSError as error:
+        raise UserError(f"--out {out_dir}: cannot create the results directory ({error.strerror})") from None
+    return staging
 
 
 def saved_optimum(path: str) -> dict:
@@ -369,8 +496,9 @@ def saved_optimum(path: str) -> dict:
         raise UserError(str(error)) from None
 
 
-def quick_optimum(args: argparse.Namespace, scenario, overrides: list[str], policies: list[str], out_dir: Path) -> dict:
-    """``--best`` alone: a quick optimisation of the compared policies, written to OUT/optimum."""
+def quick_optimum(args, scenario, overrides: list[str], policies: list[str], staging: Path, out_dir: Path) -> dict:
+    """``--best`` alone: a quick optimisation of the compared policies, written to OUT/optimum (``staging`` while
+    the run goes on)."""
     from experiments.optimize import QUICK
 
     holdout = args.replicates or scenario.simulation.replicates
@@ -378,8 +506,9 @@ def quick_optimum(args: argparse.Namespace, scenario, overrides: list[str], poli
     optimised = [p for p in policies if scenario.policy(p).kind != "status_quo"]
     path = out_dir / "optimum"
     summary = run_optimization(
-        args.scenario, scenario, overrides, optimised, QUICK["budget"], QUICK["replicates"], holdout, seed, path
-    )
+        args.scenario, scenario, overrides, optimised, QUICK["budget"], QUICK["replicates"], holdout, seed,
+        staging / "optimum",
+    )  # fmt: skip
     print(f"optimum: {path} (quick: {QUICK['budget']} trials on {QUICK['replicates']} replicates)", file=sys.stderr)
     return summary | {"path": str(path)}
 
@@ -391,12 +520,14 @@ def cmd_optimize(args: argparse.Namespace) -> int:
     default = [p for p in scenario.policy_names() if scenario.policy(p).kind != "status_quo"]
     policies = known_policies(named, scenario, "--policy", args.scenario) if args.policy else default
     seed = scenario.simulation.seed if args.seed is None else args.seed
-    out_dir = results_dir(args.out, f"{scenario.meta.name}-optimize")
-    summary = run_optimization(
-        args.scenario, scenario, overrides, policies, args.budget, args.replicates, args.holdout, seed, out_dir
-    )
-    from experiments.results import dumps
+    out_dir = results_dir(args.out, f"{scenario.meta.name}-optimize", fresh=True, create=False)
+    from experiments.results import dumps, publish
 
+    staging = partial_dir(out_dir)
+    with publish(staging, out_dir):
+        summary = run_optimization(
+            args.scenario, scenario, overrides, policies, args.budget, args.replicates, args.holdout, seed, staging
+        )
     print(dumps(summary, ensure_ascii=True) if args.json else optimum_table(summary))
     print(f"optimum: {out_dir}\nnext:    python run.py compare {args.scenario} --best {out_dir}", file=sys.stderr)
     return 0
@@ -417,7 +548,7 @@ def run_optimization(
     try:
         write_optimum(out_dir, summary, trials, run_manifest)
     except OSError as error:
-        raise UserError(f"{out_dir}: cannot write the optimum ({error.strerror})") from None
+        raise UserError(f"optimize: cannot write the optimum ({error.strerror}); nothing was kept") from None
     return summary
 
 
@@ -435,20 +566,25 @@ def write_report(out_dir: Path) -> Path | None:
     return render(out_dir)
 
 
-def results_dir(out: str | None, scenario_name: str, fresh: bool = False) -> Path:
-    """The results directory (created); ``fresh``: a new run never writes into an earlier one's directory."""
+def results_dir(out: str | None, scenario_name: str, fresh: bool = False, create: bool = True) -> Path:
+    """The results directory (created unless not ``create``); ``fresh``: a new run never writes into an earlier
+    one's directory (an ``--out`` that holds files is refused, a default name gets a suffix)."""
     if out:
         path = Path(out)
     else:
         from datetime import datetime
 
         path = ROOT / "results" / f"{scenario_name}-{datetime.now():%Y%m%d-%H%M%S}"
+    if path.exists() and not path.is_dir():
+        raise UserError(f"--out {path}: a file, not a directory; choose a new directory")
     if fresh and path.exists() and any(path.iterdir()):
         if out:
-            raise UserError(f"--out {path}: already holds results; choose another directory (or --resume it)")
+            resume = " (or --resume it)" if create else ""
+            raise UserError(f"--out {path}: already holds results; choose a new or empty directory{resume}")
         path = next(p for i in range(2, 1000) if not (p := path.with_name(f"{path.name}-{i}")).exists())
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        if create:
+            path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UserError(f"--out {path}: cannot create the results directory ({error.strerror})") from None
     return path
@@ -525,16 +661,31 @@ def plan_study(args: argparse.Namespace):
     from experiments import study
 
     path = scenario_file(args.scenario)
-    scenario = load(path, args.set)
+    scenario = load(path, overrides_of(args))
     seed = scenario.simulation.seed if args.seed is None else args.seed
-    policies = policy_list(
-        args.scenario, scenario, args.policies or (None if args.command == "sweep" else f"{args.b},{args.a}")
-    )
+    policies = study_policies(args, scenario)
     points, design = plan_points(args, scenario, seed)
     options = {} if args.command == "sweep" else {"a": args.a, "b": args.b, "metric": getattr(args, "metric", "npv")}
-    out = results_dir(args.out, f"{args.command}-{scenario.meta.name}", fresh=True)
-    return study.start(out, args.command, path, scenario, list(args.set), points, design, policies,
-                       args.replicates, seed, options, args.points_per_task)  # fmt: skip
+    out = results_dir(args.out, f"{args.command}-{scenario.meta.name}", fresh=True, create=False)
+    try:  # checks the study fits in memory before creating its directory
+        return study.start(out, args.command, path, scenario, list(args.set), points, design, policies,
+                           args.replicates, seed, options, args.points_per_task, local_workers(args))  # fmt: skip
+    except OSError as error:
+        raise UserError(f"--out {out}: cannot create the results directory ({error.strerror})") from None
+
+
+def study_policies(args: argparse.Namespace, scenario) -> list[str]:
+    """A study's policies: ``--policies`` (a sweep's default: the scenario's), else B and A of ``--b``/``--a``."""
+    if args.policies is not None or args.command == "sweep":
+        return policy_list(args.scenario, scenario, args.policies)
+    return policy_list(args.scenario, scenario, f"{args.b},{args.a}", f"--a {args.a} --b {args.b}")
+
+
+def local_workers(args: argparse.Namespace) -> int:
+    """Processes of this machine that will simulate: ``--jobs``, a local Dask cluster's, none on a remote one."""
+    if args.dask:
+        return max(args.jobs, 2) if args.dask == "local" else 0
+    return args.jobs
 
 
 def plan_points(args: argparse.Namespace, scenario, seed: int) -> tuple[list[dict], dict]:
@@ -628,8 +779,8 @@ def cmd_breakeven(args: argparse.Namespace) -> int:
     from experiments.tables import format_breakevens
     from model.scenario import ScenarioError
 
-    scenario = load(scenario_file(args.scenario), args.set)
-    policy_list(args.scenario, scenario, f"{args.a},{args.b}")
+    scenario = load(scenario_file(args.scenario), overrides_of(args))
+    policy_list(args.scenario, scenario, f"{args.a},{args.b}", f"--a {args.a} --b {args.b}")
     try:
         results = with_workers(
             args,

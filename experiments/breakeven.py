@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from experiments.points import paired_stats, run_points
+from experiments.preflight import check, study_size, workers_of
 from model.scenario import LEVER_NAMES, Scenario, ScenarioError, levers, resolve_scenario
 
 GRID = 5  # values per lever in the first pass
@@ -67,6 +68,7 @@ def breakevens(
     base = resolve_scenario(scenario)
     names = levers or default_levers(base)
     ranges = _ranges(base, names)
+    check(study_size(base, 2, replicates, len(names) * (GRID + 1), workers_of(executor), columns=1), "breakeven")
     grids = {name: np.linspace(low, high, GRID) for name, (low, high) in ranges.items()}
     points = [{f"levers.{name}": float(v)} for name, values in grids.items() for v in values]
     first = run_points(base, points, [a, b], replicates, seed, executor)

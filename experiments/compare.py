@@ -11,6 +11,7 @@ from concurrent.futures import Executor
 import numpy as np
 from scipy import stats
 
+from experiments.preflight import check, compare_size
 from experiments.replicates import run_replicates
 from model.labels import policy_labels
 from model.outcomes import OUTCOMES
@@ -111,7 +112,9 @@ def run_comparison(
     executor: Executor | None = None,
 ):
     """Simulate ``policies`` on common random numbers, in ``jobs`` local processes or on ``executor`` (a Dask
-    cluster's, ``experiments.executors``); returns (monthly, outcomes, summary), the same whatever runs it."""
+    cluster's, ``experiments.executors``); returns (monthly, outcomes, summary), the same whatever runs it.
+    Raises ``preflight.TooLarge`` before any work when the run would not fit in memory."""
+    check(compare_size(scenario, len(policies), replicates, jobs), "compare")
     monthly = run_replicates(scenario, policies, replicates, root_seed, jobs, executor, on_block)
     outcomes = {name: outcomes_of(monthly[name], scenario.headcount) for name in policies}
     labels = {name: policy_labels(scenario, name) for name in policies}

@@ -15,6 +15,13 @@ from scipy.stats import qmc
 from model.scenario import Scenario, ScenarioError, field_at, field_bounds, key_path, real_constraints
 
 DESIGNS = ("grid", "lhs", "sobol")
+MAX_POINTS = 1_000_000  # points of a design (a study of more would run for weeks; memory is checked apart)
+
+
+def check_points(count: int, where: str) -> None:
+    """Refuse a design of more than ``MAX_POINTS`` points before it is built."""
+    if count > MAX_POINTS:
+        raise ScenarioError([f"{where}: {count:.0f} points; a design has at most {MAX_POINTS}"])
 
 
 @dataclass(frozen=True)
@@ -69,11 +76,14 @@ def parse_variable(text: str, scenario: Scenario, option: str = "--vary") -> Var
     levels = parts[2] if len(parts) == 3 else None
     if levels is not None and (levels < 2 or not levels.is_integer()):
         raise ScenarioError([f"{where}: n must be a whole number >= 2"])
+    if levels is not None:
+        check_points(levels, where)
     return Variable(path, low, high, int(levels) if levels else None, integer)
 
 
 def grid(variables: list[Variable], levels: int = 5) -> list[dict]:
     """Every combination of each variable's values (the first variable varies slowest)."""
+    check_points(np.prod([float(v.levels or levels) for v in variables]), "the grid")
     axes = [[(v.path, _plain(x, v.integer)) for x in v.values(levels)] for v in variables]
     return [dict(combo) for combo in itertools.product(*axes)]
 
@@ -84,6 +94,7 @@ def sample(kind: str, variables: list[Variable], samples: int, seed: int) -> lis
         raise ScenarioError(
             [f"--samples {samples}: a Sobol design needs a power of two (e.g. {_power_of_two(samples)})"]
         )
+    check_points(samples, f"--samples {samples}")
     rng = np.random.default_rng(seed)
     engine = qmc.Sobol(len(variables), rng=rng) if kind == "sobol" else qmc.LatinHypercube(len(variables), rng=rng)
     unit = engine.random(samples)

@@ -46,6 +46,7 @@ import tomli_w
 from pydantic.fields import FieldInfo
 
 from experiments.compare import mean_ci, share_beating, summarize
+from experiments.preflight import check, compare_size, optimize_size
 from experiments.replicates import held_out_root, run_replicates
 from model.outcomes import outcomes as outcomes_of
 from model.policies import POLICIES, make_policy
@@ -371,7 +372,8 @@ def optimize(
 ) -> tuple[dict[str, Any], pd.DataFrame]:
     """Search each policy (on ``decisions``: all by default), then run defaults and optima on ``holdout`` held-out
     replicates; returns the study summary (JSON-ready; its shape is documented in docs/optimize.md) and every
-    trial (one row each)."""
+    trial (one row each). Raises ``preflight.TooLarge`` before any work when the run would not fit in memory."""
+    check(optimize_size(scenario, len(policies), replicates, holdout, BATCH), "optimize")
     with optuna_quiet():
         started = time.perf_counter()
         studies = {name: search(scenario, name, budget, replicates, seed, on_trials, decisions) for name in policies}
@@ -562,6 +564,7 @@ def fair_fight(
     """The policies at their optimised parameters and at the scenario's, on the same held-out replicates of
     ``seed``; returns (monthly, outcomes, summary) of the optimised run, the summary with a ``fair_fight``
     entry saying, pair by pair, whether the verdict at default parameters survives."""
+    check(compare_size(scenario, len(policies), replicates, jobs, runs=2), "compare --best")
     tables = best_tables(scenario, optimum, policies)
     try:
         best_scenario = with_policy_tables(scenario, tables)

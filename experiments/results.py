@@ -13,6 +13,7 @@ import math
 import os
 import platform
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -203,6 +204,24 @@ def write_results(
     for name, document in documents.items():
         write_json(out_dir / name, document)
     return out_dir
+
+
+@contextmanager
+def publish(staging: Path, out_dir: Path, keep: tuple[str, ...] = ()) -> Iterator[Path]:
+    """Write a run's files in ``staging`` (an empty sibling of ``out_dir``), renamed to ``out_dir`` (absent, or an
+    empty directory) once the block has written them all: a run that fails, is interrupted or killed leaves nothing
+    at ``out_dir`` that looks like a result. On a failure, the finished entries named in ``keep`` (an optimum
+    computed first) are moved to ``out_dir`` and the rest is removed."""
+    try:
+        yield staging
+    except BaseException:
+        for name in keep:
+            if (staging / name).exists():
+                out_dir.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / name, out_dir / name)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    os.replace(staging, out_dir)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
+from experiments.designs import check_points
 from experiments.results import Store, matrix, write_parquet
 from model.scenario import Scenario, ScenarioError, identifier, key_path, uncertain_space
 
@@ -40,6 +41,10 @@ def sensitivity_points(
     """The SALib sample's rows as points (key paths), and the design for the manifest (with the problem).
     Sobol: N (D + 2) points, N (2 D + 2) with second-order indices; Morris: ``samples`` trajectories of D + 1."""
     problem = salib_problem(scenario)
+    d = problem["num_vars"]
+    check_points(
+        samples * ((2 * d + 2 if second_order else d + 2) if method == "sobol" else d + 1), f"--samples {samples}"
+    )
     if method == "sobol":
         if samples & (samples - 1):
             raise ScenarioError(

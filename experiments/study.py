@@ -17,6 +17,7 @@ import pandas as pd
 
 from experiments import discover, frontier, sensitivity, sweep
 from experiments.points import scenario_at, task_sizes
+from experiments.preflight import check, study_size, workers_of
 from experiments.results import COMPLETE, Store, provenance
 from model.scenario import Scenario
 
@@ -43,9 +44,14 @@ def start(
     root_seed: int,
     options: dict | None = None,
     points_per_task: int | None = None,
+    workers: int = 1,
 ) -> Store:
     """A new study directory holding the plan (its tasks' sizes fixed now, from the memory a task needs:
-    ``points.task_sizes``, unless ``points_per_task`` is given); nothing is simulated yet."""
+    ``points.task_sizes``, unless ``points_per_task`` is given); nothing is simulated yet. Raises
+    ``preflight.TooLarge``, before writing anything, when the study would not fit in memory with ``workers``
+    local processes."""
+    check(study_size(scenario, len(policies), replicates, len(points), workers, len(design.get("variables", []))),
+          experiment)  # fmt: skip
     fitting, replicates_per_task = task_sizes(
         [scenario_at(scenario, p) for p in points], len(policies), replicates=replicates
     )
@@ -67,6 +73,9 @@ def run(
 ) -> dict[str, Any]:
     """Run the study's missing tasks, then its analysis; timings go to the manifest, which then says
     ``complete``."""
+    m = store.manifest
+    size = study_size(store.scenario, len(m["policies"]), m["replicates"], len(store.points), workers_of(executor))
+    check(size, m["experiment"])
     began = time.perf_counter()
     ran = store.run(executor, on_start, on_progress)
     simulated = time.perf_counter()

@@ -63,11 +63,13 @@ class Ledger:
         self.cash -= amount
 
     def close_month(self) -> np.ndarray:
-        """Return the month's profit after checking it against revenue minus costs."""
+        """Return the month's profit after checking it against revenue minus costs, to within the rounding of
+        the amounts involved (a relative 1e-9 of the cash and of every euro moved)."""
         profit = self.cash - self._cash_at_open
         n = len(REVENUE_CHANNELS)
         expected = self.book[:n].sum(0) - self.book[n:].sum(0)
-        if (np.abs(profit - expected) > 1e-6 + 1e-9 * np.abs(expected)).any():
+        scale = np.abs(self._cash_at_open) + np.abs(self.book).sum(0)
+        if (np.abs(profit - expected) > 1e-6 + 1e-9 * scale).any():
             raise BooksDoNotBalance(f"profit {profit} differs from revenue - costs {expected}")
         return profit
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from model import actions
 from model.customers import demand
-from model.scenario import Scenario, ScenarioError
+from model.scenario import MAX_COEFFICIENT, Eur, Scenario, ScenarioError
 from model.state import LEAVING, NOTICE, TRAINING, WORKING, FirmState, pick, timer_ran_out
 from model.workforce import effective_hours
 
@@ -36,7 +36,7 @@ def register_policy(kind: str):
 
 
 class NoParams(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class ManagerParams(NoParams):
@@ -122,9 +122,9 @@ class CuttingParams(ManagerParams):
 
 
 class ReinvestParams(ManagerParams):
-    targets: dict[str, Annotated[float, Field(gt=0.0)]]
+    targets: dict[str, Annotated[float, Field(gt=0.0, le=MAX_COEFFICIENT)]]  # weights: only their ratios matter
     training_months: Annotated[float, Field(ge=0.0, le=24.0)] = 3.0
-    training_cost_eur: Annotated[float, Field(ge=0.0)] = 3000.0
+    training_cost_eur: Eur = 3000.0
     min_share_for_training: Annotated[float, Field(ge=0.0, le=1.0)] = 0.1
     on_failure: Literal["keep", "lay_off"] = "keep"
     saturation: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.2

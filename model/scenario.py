@@ -13,16 +13,34 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 CATEGORIES = ("routine", "interpersonal", "analytic", "project")
 CHANNELS = ("back_office", "billable", "customer_care", "sales", "analysis", "projects", "direct")
 REQUIRED_CHANNELS = ("back_office", "billable")  # work whose demand is derived from the initial staffing
 
+# Limits that keep the engine's arithmetic sound and catch a slipped exponent (1e12 for 1e2): far above any value
+# a firm has, never binding in practice. Every number must be finite (``allow_inf_nan=False``); whether a run
+# fits in memory is checked before it starts (``experiments.preflight``). docs/calibration.md lists them.
+MAX_YEARS = 30  # the longest horizon
+MAX_MONTHS = 600.0  # any duration in months (a half-life, a notice, a ramp, a tenure): a working life of 50 years
+MAX_EMPLOYEES = 1_000_000  # people in one role
+MAX_CUSTOMERS = 1e9
+MAX_EUR = 1e9  # any single amount: a price, a monthly cost, a one-off cost, a gain
+MAX_SALARY_EUR = 1e7  # a year's gross salary
+MAX_CASH_EUR = 1e12
+MAX_EUR_PER_HOUR = 1e6
+MAX_HOURS_PER_MONTH = 744.0  # 31 days x 24 hours: one person's month
+MAX_HOURS_PER_CUSTOMER = 1e4  # hours of work a customer asks for in a month (66 full-time people)
+MAX_DEMAND_HOURS = 1e9  # hours of work a month asked of the whole firm (6.6 million full-time people)
+MAX_COEFFICIENT = 100.0  # a dimensionless elasticity, slope, weight or multiplier (the calibrated ones are below 5)
+
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
-Positive = Annotated[float, Field(gt=0.0)]
+Coefficient = Annotated[float, Field(ge=0.0, le=MAX_COEFFICIENT)]
+Months = Annotated[float, Field(gt=0.0, le=MAX_MONTHS)]
+MonthsOrZero = Annotated[float, Field(ge=0.0, le=MAX_MONTHS)]
+Eur = Annotated[float, Field(ge=0.0, le=MAX_EUR)]
 
 
 class ScenarioError(ValueError):
@@ -34,7 +52,7 @@ class ScenarioError(ValueError):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=False, allow_inf_nan=False)
 
 
 class Labels(Strict):
@@ -51,9 +69,9 @@ class Meta(Strict):
 
 class Simulation(Strict):
     replicates: Annotated[int, Field(ge=1, le=100_000)] = 200
-    seed: Annotated[int, Field(ge=0)] = 20261127
-    hours_per_month: Positive = 151.67
-    initial_cash_eur: float = 0.0
+    seed: Annotated[int, Field(ge=0)] = 20261127  # any size: numpy's SeedSequence takes any integer
+    hours_per_month: Annotated[float, Field(ge=1.0, le=MAX_HOURS_PER_MONTH)] = 151.67  # below, prices per hour overflow
+    initial_cash_eur: Annotated[float, Field(ge=-MAX_CASH_EUR, le=MAX_CASH_EUR)] = 0.0
 
 
 class Levers(Strict):
@@ -65,7 +83,7 @@ class Levers(Strict):
     survivor_effect_scale: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0
     customer_sensitivity_scale: Annotated[float, Field(ge=0.0, le=5.0)] = 1.0
     discount_rate: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08
-    years: Annotated[int, Field(ge=1, le=30)] = 5
+    years: Annotated[int, Field(ge=1, le=MAX_YEARS)] = 5
 
 
 LEVER_NAMES = tuple(Levers.model_fields)
@@ -86,10 +104,10 @@ class Task(Strict):
     category: Literal["routine", "interpersonal", "analytic", "project"]
     channel: Literal["back_office", "billable", "customer_care", "sales", "analysis", "projects", "direct"]
     automatable_share: Share = 0.0
-    demand_hours_per_customer_month: NonNegative = 0.0
-    demand_hours_per_month: NonNegative = 0.0
-    value_eur_per_hour: NonNegative = 0.0
-    learning_months: Positive = 6.0
+    demand_hours_per_customer_month: Annotated[float, Field(ge=0.0, le=MAX_HOURS_PER_CUSTOMER)] = 0.0
+    demand_hours_per_month: Annotated[float, Field(ge=0.0, le=MAX_DEMAND_HOURS)] = 0.0
+    value_eur_per_hour: Annotated[float, Field(ge=0.0, le=MAX_EUR_PER_HOUR)] = 0.0
+    learning_months: Months = 6.0
 
     @model_validator(mode="after")
     def _required_demand_is_derived(self) -> Task:
@@ -101,93 +119,94 @@ class Task(Strict):
 class Role(Strict):
     id: str
     label: Labels
-    count: Annotated[int, Field(ge=0)]
-    salary_eur_per_year: Positive
+    count: Annotated[int, Field(ge=0, le=MAX_EMPLOYEES)]
+    salary_eur_per_year: Annotated[float, Field(gt=0.0, le=MAX_SALARY_EUR)]
     hours: dict[str, Share]
     skill: Share = 1.0
-    tenure_years_mean: Positive = 6.0
-    ramp_up_months: Positive = 2.0
+    tenure_years_mean: Annotated[float, Field(gt=0.0, le=MAX_MONTHS / 12.0)] = 6.0
+    ramp_up_months: Months = 2.0
 
-    @model_validator(mode="after")
-    def _hours_sum_to_one(self) -> Role:
-        total = sum(self.hours.values())
+    @field_validator("hours")
+    @classmethod
+    def _hours_sum_to_one(cls, hours: dict[str, float]) -> dict[str, float]:
+        total = sum(hours.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"hours shares must sum to 1, they sum to {total:g}")
-        return self
+        return hours
 
 
 class Customers(Strict):
-    initial: Positive
-    revenue_eur_per_customer_month: Positive
+    initial: Annotated[float, Field(ge=1.0, le=MAX_CUSTOMERS)]  # below one customer, demand per customer overflows
+    revenue_eur_per_customer_month: Annotated[float, Field(gt=0.0, le=MAX_EUR)]
     gross_margin: Annotated[float, Field(gt=0.0, le=1.0)] = 0.6
     base_churn_per_month: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.015
-    acquisition_per_month: NonNegative | None = None
-    acquisition_per_sales_hour: NonNegative = 0.0
-    quality_elasticity: NonNegative = 0.5
-    quality_cap: Annotated[float, Field(ge=1.0)] = 1.5
-    contact_loss_churn: NonNegative = 0.5
-    contact_memory_half_life_months: Positive = 6.0
-    backlog_churn: NonNegative = 1.0
+    acquisition_per_month: Annotated[float, Field(ge=0.0, le=MAX_CUSTOMERS)] | None = None
+    acquisition_per_sales_hour: Coefficient = 0.0
+    quality_elasticity: Coefficient = 0.5
+    quality_cap: Annotated[float, Field(ge=1.0, le=MAX_COEFFICIENT)] = 1.5
+    contact_loss_churn: Coefficient = 0.5
+    contact_memory_half_life_months: Months = 6.0
+    backlog_churn: Coefficient = 1.0
     billable_revenue_share: Share = 1.0
     analysis_margin_max: Share = 0.02
-    project_hours: Positive = 300.0
+    project_hours: Annotated[float, Field(gt=0.0, le=MAX_DEMAND_HOURS)] = 300.0
     project_success_probability: Share = 0.5
-    project_gain_eur: NonNegative = 0.0
-    error_cost_eur_per_hour: NonNegative = 40.0
+    project_gain_eur: Eur = 0.0
+    error_cost_eur_per_hour: Annotated[float, Field(ge=0.0, le=MAX_EUR_PER_HOUR)] = 40.0
     staffing_slack: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.05
-    fixed_costs_eur_per_month: NonNegative = 0.0
+    fixed_costs_eur_per_month: Eur = 0.0
 
 
 class Engagement(Strict):
     initial_mean: Share = 0.7
     initial_sd: Share = 0.08
     reference: Share = 0.7
-    relaxation_months: Positive = 6.0
-    productivity_slope: NonNegative = 0.2
-    routine_weight: NonNegative = 0.15
-    idle_weight: NonNegative = 0.3
-    workload_weight: NonNegative = 0.5
-    growth_bonus: NonNegative = 0.05
-    failure_penalty: NonNegative = 0.15
-    survivor_shock: NonNegative = 0.2
+    relaxation_months: Months = 6.0
+    productivity_slope: Annotated[float, Field(ge=0.0, le=1.0)] = 0.2  # 1: output stays >= 0 at any engagement
+    routine_weight: Coefficient = 0.15
+    idle_weight: Coefficient = 0.3
+    workload_weight: Coefficient = 0.5
+    growth_bonus: Coefficient = 0.05
+    failure_penalty: Coefficient = 0.15
+    survivor_shock: Coefficient = 0.2
     survivor_exponent: Annotated[float, Field(gt=0.0, le=1.0)] = 0.2
-    survivor_half_life_months: Positive = 4.0
+    survivor_half_life_months: Months = 4.0
     survivor_productivity_weight: Share = 0.0
     best_performers_first: Share = 0.5
 
 
 class Turnover(Strict):
     annual_quit_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.105
-    engagement_beta: NonNegative = 3.0
-    market_tightness: Positive = 1.0
+    engagement_beta: Coefficient = 3.0
+    market_tightness: Annotated[float, Field(gt=0.0, le=MAX_COEFFICIENT)] = 1.0
 
 
 class LabourMarket(Strict):
-    time_to_fill_months: Annotated[float, Field(ge=1.0)] = 1.4
-    hiring_cost_share: NonNegative = 0.05
+    time_to_fill_months: Annotated[float, Field(ge=1.0, le=MAX_MONTHS)] = 1.4
+    hiring_cost_share: Coefficient = 0.05
     contractor_price_multiple: Annotated[float, Field(ge=1.0, le=5.0)] = 1.6
 
 
 class Learning(Strict):
-    skill_half_life_unused_months: Positive = 24.0
+    skill_half_life_unused_months: Months = 24.0
     skill_after_training: Share = 0.3
     skill_after_handover: Share = 0.6
-    aptitude_slope: NonNegative = 0.8
-    practice_aptitude_slope: NonNegative = 0.2
+    aptitude_slope: Coefficient = 0.8
+    practice_aptitude_slope: Coefficient = 0.2
 
 
 class Jurisdiction(Strict):
     preset: Literal["france", "at_will"] = "france"
-    employer_contribution_rate: NonNegative | None = None
-    notice_months: NonNegative | None = None
-    notice_months_under_2_years: NonNegative | None = None
-    severance_months_per_year_first_10: NonNegative | None = None
-    severance_months_per_year_beyond_10: NonNegative | None = None
-    severance_min_tenure_months: NonNegative | None = None
-    redeployment_months: NonNegative | None = None
-    redeployment_cost_eur: NonNegative | None = None
-    mutual_agreement_months: NonNegative | None = None
-    mutual_agreement_contribution_rate: NonNegative | None = None
+    employer_contribution_rate: Share | None = None
+    notice_months: MonthsOrZero | None = None
+    notice_months_under_2_years: MonthsOrZero | None = None
+    severance_months_per_year_first_10: MonthsOrZero | None = None
+    severance_months_per_year_beyond_10: MonthsOrZero | None = None
+    severance_min_tenure_months: MonthsOrZero | None = None
+    redeployment_months: MonthsOrZero | None = None
+    redeployment_cost_eur: Eur | None = None
+    mutual_agreement_months: MonthsOrZero | None = None
+    mutual_agreement_contribution_rate: Share | None = None
     min_part_time_fte: Share | None = None
 
 
@@ -227,16 +246,16 @@ JURISDICTION_PRESETS: dict[str, dict[str, float]] = {
 class Wave(Strict):
     """A tool's roll-out: what it removes and augments, how it diffuses, what it costs."""
 
-    month: Annotated[int, Field(ge=0)]
+    month: Annotated[int, Field(ge=0, lt=12 * MAX_YEARS)]  # 0 = the first month
     removed_share: dict[str, Share]
     adoption: Literal["linear", "bass"] = "linear"
-    ramp_months: Annotated[int, Field(ge=1)] = 6
+    ramp_months: Annotated[int, Field(ge=1, le=int(MAX_MONTHS))] = 6
     bass_p: Annotated[float, Field(gt=0.0, le=1.0)] = 0.03
     bass_q: Annotated[float, Field(ge=0.0, le=2.0)] = 0.4
     learning_dip: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.0
     learning_dip_months: Annotated[int, Field(ge=1, le=24)] = 3
-    one_off_cost_eur: NonNegative = 0.0
-    monthly_cost_eur: NonNegative = 0.0
+    one_off_cost_eur: Eur = 0.0
+    monthly_cost_eur: Eur = 0.0
     augmentation: dict[str, Annotated[float, Field(ge=1.0, le=3.0)]] = {}
     augmentation_by_skill: bool = False
     augmentation_reference_skill: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.5
@@ -250,7 +269,7 @@ class PolicySpec(BaseModel):
     """A policy named in a scenario: its registry kind, an optional display label (default from the kind, see
     ``model.labels``) plus that kind's own parameters (the undeclared keys)."""
 
-    model_config = ConfigDict(extra="allow", strict=True)
+    model_config = ConfigDict(extra="allow", strict=True, allow_inf_nan=False)
     name: str
     kind: str
     label: Labels | None = None
@@ -274,34 +293,45 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _references_exist(self) -> Scenario:
-        task_ids = [t.id for t in self.tasks]
-        problems = [f"task id {t!r} is repeated" for t in set(task_ids) if task_ids.count(t) > 1]
-        known = set(task_ids)
-        shares = {t.id: t.automatable_share for t in self.tasks}
+        problems = [
+            *repeated("tasks: id", [t.id for t in self.tasks]),
+            *repeated("roles: id", [r.id for r in self.roles]),
+            *repeated("policies: name", [p.name for p in self.policies]),
+        ]
+        known = {t.id for t in self.tasks}
+        unknown = "no [[tasks]] table has this id"
         for role in self.roles:
-            problems += [f"role {role.id!r} names unknown task {k!r}" for k in role.hours if k not in known]
+            problems += [
+                f"roles.{role.id}.hours names unknown task {k!r}: {unknown}" for k in role.hours if k not in known
+            ]
         kept = dict.fromkeys(known, 1.0)  # waves compound: each removes its share of what is left
         for i, wave in enumerate(self.automation.waves):
             for k, share in wave.removed_share.items():
                 if k not in known:
-                    problems.append(f"automation wave {i} names unknown task {k!r}")
+                    problems.append(f"automation.waves.{i}.removed_share names unknown task {k!r}: {unknown}")
                 else:
                     kept[k] *= 1.0 - share
             problems += [
-                f"automation wave {i} augments unknown task {k!r}" for k in wave.augmentation if k not in known
+                f"automation.waves.{i}.augmentation names unknown task {k!r}: {unknown}"
+                for k in wave.augmentation
+                if k not in known
             ]
         problems += [
-            f"automation waves remove {1 - kept[k]:g} of {k!r} in all, above its automatable_share {shares[k]:g}"
-            for k in task_ids
-            if 1.0 - kept[k] > shares[k] + 1e-9
+            f"automation waves remove {1 - kept[t.id]:g} of {t.id!r} in all, above its automatable_share "
+            f"{t.automatable_share:g}"
+            for t in self.tasks
+            if 1.0 - kept[t.id] > t.automatable_share + 1e-9
         ]
-        names = [p.name for p in self.policies]
-        problems += [f"policy name {n!r} is repeated" for n in set(names) if names.count(n) > 1]
         problems += self._labels_differ()
-        if self.headcount == 0:
-            problems.append("the firm has no employees: every role has count 0")
+        problems += [
+            f"roles.{role.id}.count = 0: a role with nobody; remove the role or give it at least 1 person"
+            for role in self.roles
+            if role.count == 0
+        ]
+        if not self.roles:
+            problems.append("roles: the firm has no employees; add a [[roles]] table")
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError("\n".join(problems))  # one line each (``validate_data``)
         return self
 
     def _labels_differ(self) -> list[str]:
@@ -346,16 +376,42 @@ class Scenario(Strict):
         return [p.name for p in self.policies]
 
 
-def _format_error(source: str, error: dict[str, Any]) -> str:
-    path = ".".join(str(p) for p in error["loc"]) or "(top level)"
-    given = error.get("input")
-    given_text = "nothing" if error["type"] == "missing" else repr(given)
-    if isinstance(given, dict | list):
-        given_text = f"a {type(given).__name__}"
-    allowed = error["msg"].removeprefix("Value error, ")
+def repeated(what: str, names: list[str]) -> list[str]:
+    """One problem per name given more than once (``what``: where, e.g. ``"tasks: id"``)."""
+    return [f"{what} {n!r} is repeated" for n in sorted(set(names)) if names.count(n) > 1]
+
+
+def _key_path(loc: tuple, data: Any) -> str:
+    """A pydantic error location as a key path, list items by their id or name where they have one (as ``--set``
+    addresses them): ``roles.assistant.count`` rather than ``roles.0.count``."""
+    parts, node = [], data
+    for part in loc:
+        item = node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None
+        if isinstance(node, dict):
+            item = node.get(part)
+        name = item.get("id", item.get("name")) if isinstance(item, dict) and isinstance(node, list) else None
+        parts.append(str(name if isinstance(name, str) and name else part))
+        node = item
+    return ".".join(parts)
+
+
+def _given(value: Any) -> str:
+    """A value as a message shows it: short tables and arrays in full, long ones by their kind."""
+    text = repr(value)
+    if isinstance(value, dict | list) and len(text) > 80:
+        return "a table" if isinstance(value, dict) else "an array"
+    return text
+
+
+def _format_errors(source: str, error: dict[str, Any], data: Any) -> list[str]:
+    """One line per problem: ``file: key.path = value: what is allowed``; a rule between keys, one line each."""
+    message = error["msg"].removeprefix("Value error, ")
+    if not error["loc"]:
+        return [f"{source}: {line}" for line in message.split("\n")]
+    given = "nothing" if error["type"] == "missing" else _given(error.get("input"))
     if error["type"] == "extra_forbidden":
-        allowed = "unknown key (check spelling against docs/calibration.md)"
-    return f"{source}: {path} = {given_text}: {allowed}"
+        message = "unknown key (check spelling against docs/calibration.md)"
+    return [f"{source}: {_key_path(error['loc'], data)} = {given}: {message}"]
 
 
 def validate_data(data: dict[str, Any], source: str) -> Scenario:
@@ -363,7 +419,7 @@ def validate_data(data: dict[str, Any], source: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_format_error(source, e) for e in exc.errors()]) from None
+        raise ScenarioError([line for e in exc.errors() for line in _format_errors(source, e, data)]) from None
     from model.policies import validate_policy_specs  # policies know their own parameters
 
     problems = validate_policy_specs(scenario) or uncertain_problems(scenario)
@@ -389,23 +445,44 @@ def read_toml(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
+            data = tomllib.load(handle)
+        if not data:
+            raise ScenarioError(
+                [f"{path}: empty; a scenario has [meta], [[tasks]], [[roles]], [customers], [[policies]]"]
+            )
+        return data
     except FileNotFoundError:
         raise ScenarioError([f"{path}: no such scenario file (try `python run.py scenarios`)"]) from None
+    except IsADirectoryError:
+        raise ScenarioError([f"{path}: a directory, not a scenario file (give a .toml file)"]) from None
+    except PermissionError:
+        raise ScenarioError([f"{path}: cannot be read (permission denied)"]) from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            [f"{path}: not valid TOML: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{path}: not valid TOML: {exc}"]) from None
 
 
+SET_FORM = "expected key.path=value, e.g. levers.automation_scale=0.5"
+
+
 def parse_override(text: str) -> tuple[list[str], Any]:
     """Split ``key.path=value`` into a key path and a TOML-typed value (``2`` is int, ``0.5`` float)."""
-    if "=" not in text:
-        raise ScenarioError([f"--set {text!r}: expected key.path=value, e.g. levers.automation_scale=0.5"])
-    key, raw = text.split("=", 1)
+    key, equals, raw = text.partition("=")
+    key, raw = key.strip(), raw.strip()
+    problem = (
+        "no '='" if not equals else "no key before '='" if not key else "no value after '='" if not raw
+        else f"an empty part in the key {key!r}" if "" in key.split(".") else None
+    )  # fmt: skip
+    if problem:
+        raise ScenarioError([f"--set {text!r}: {problem}; {SET_FORM}"])
     try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    return [part for part in key.strip().split(".") if part], value
+        value = raw  # a bare word: a string (``jurisdiction.preset=at_will``)
+    return key.split("."), value
 
 
 def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any], source: str) -> dict[str, Any]:
@@ -414,28 +491,37 @@ def apply_overrides(data: dict[str, Any], overrides: list[str] | dict[str, Any],
     items = overrides.items() if isinstance(overrides, dict) else (parse_override(o) for o in overrides)
     for key, value in items:
         path = key.split(".") if isinstance(key, str) else key
+        if "" in path:
+            raise ScenarioError([f"--set {'.'.join(path)}: an empty part in the key; {SET_FORM}"])
         node: Any = data
-        for depth, part in enumerate(path[:-1]):
-            node = _child(node, part, path[: depth + 1], source)
-        last = path[-1]
+        for depth in range(1, len(path)):
+            node = _child(node, path[:depth], source)
+        where = ".".join(path)
         if isinstance(node, list):
-            node = _child(node, last, path, source)
-        node[last] = value
+            raise ScenarioError(
+                [f"{source}: --set {where}: an item of {path[-2]} is a table; set one of its keys ({where}.KEY=...)"]
+            )
+        if not isinstance(node, dict):
+            raise ScenarioError([f"{source}: --set {where}: {'.'.join(path[:-1])} = {node!r} is a value, not a table"])
+        node[path[-1]] = value
     return data
 
 
-def _child(node: Any, part: str, path: list[str], source: str) -> Any:
+def _child(node: Any, path: list[str], source: str) -> Any:
+    """The table or list at ``path`` (its last part) under ``node``, a new table where the key is absent."""
+    where, part = ".".join(path), path[-1]
     if isinstance(node, list):
         for item in node:
             if isinstance(item, dict) and part in (item.get("name"), item.get("id")):
                 return item
         if part.isdigit() and int(part) < len(node):
             return node[int(part)]
-        raise ScenarioError([f"{source}: --set {'.'.join(path)}: no item {part!r} in this list"])
+        names = [str(n) for i in node if isinstance(i, dict) and (n := i.get("id", i.get("name")))]
+        items = "".join(f"{n}, " for n in names) + (f"or 0 to {len(node) - 1}" if names else f"0 to {len(node) - 1}")
+        items = items if node else "it is empty"
+        raise ScenarioError([f"{source}: --set {where}: no item {part!r} in {'.'.join(path[:-1])} ({items})"])
     if not isinstance(node, dict):
-        raise ScenarioError(
-            [f"{source}: --set {'.'.join(path)}: {path[-2] if len(path) > 1 else path[0]} is not a table"]
-        )
+        raise ScenarioError([f"{source}: --set {where}: {'.'.join(path[:-1])} = {node!r} is a value, not a table"])
     return node.setdefault(part, {})
 
 
@@ -457,6 +543,18 @@ def with_levers(scenario: Scenario, **levers: float) -> Scenario:
     for name, value in levers.items():
         data["levers"][name] = whole_years(value, scenario.meta.name) if name == "years" else float(value)
     return validate_data(data, scenario.meta.name)
+
+
+def check_option(flag: str, path: str, value: Any) -> Any:
+    """A command-line option that stands for a scenario value (``--years`` for ``levers.years``), validated by the
+    same field as in a file: the same limits on the command line; one line naming the option if it is refused."""
+    section, name = path.split(".")
+    field = Scenario.model_fields[section].annotation.model_fields[name]
+    adapter = TypeAdapter(field.rebuild_annotation(), config=ConfigDict(strict=True, allow_inf_nan=False))
+    try:
+        return adapter.validate_python(value)
+    except ValidationError as error:
+        raise ScenarioError([f"{flag} {value}: {error.errors()[0]['msg']} (as {path} in a scenario)"]) from None
 
 
 def whole_years(value: Any, source: str) -> int:
@@ -558,7 +656,8 @@ def field_at(scenario: Scenario, path: str) -> tuple[FieldInfo, Any]:
     for depth, part in enumerate(parts[:-1]):
         if isinstance(node, list):
             node = next(
-                (item for item in node if part in (getattr(item, "id", None), getattr(item, "name", None))), None
+                (item for item in node if part in (getattr(item, "id", None), getattr(item, "name", None))),
+                node[int(part)] if part.isdigit() and int(part) < len(node) else None,
             )
         elif isinstance(node, BaseModel) and part in type(node).model_fields:
             node = getattr(node, part)

@@ -45,7 +45,6 @@ EUR_SCALE = 1e6  # the reach of a money field that is 0 everywhere (fixed costs,
 # Lowest values drawn where the schema only says "> 0" and the engine's arithmetic breaks below: a month of
 # 5e-324 hours or 1e-323 initial customers overflows (prices per hour, demand per customer). Issue 13 item 1
 # (validation that matches what the engine can compute) bounds them; once it does, these entries do nothing.
-AWAITING_SOUND_BOUNDS = {"simulation.hours_per_month": 1.0, "customers.initial": 1.0}
 EXAMPLES_PER_SCENARIO = 16
 # A failure prints its example as drawn (the same on every run: derandomized): shrinking a whole scenario's draw
 # can take many minutes, too long for CI; add Phase.shrink here to shrink one while debugging.
@@ -85,7 +84,7 @@ def field_strategy(path: str, info: FieldInfo, known: list[Any]) -> st.SearchStr
     bound = constraints(info)
     far = reach(path, known)
     if kind is float:
-        low = max(bound.get("ge", bound.get("gt", -far)), AWAITING_SOUND_BOUNDS.get(path, -math.inf))
+        low = bound.get("ge", bound.get("gt", -far))
         high = bound.get("le", bound.get("lt", max(far, low + far)))
         open_low = "gt" in bound and low == bound["gt"]
         strategy = st.floats(low, high, exclude_min=open_low, exclude_max="lt" in bound, allow_nan=False)

@@ -100,7 +100,7 @@ def test_nonsense_gets_the_messages_a_scenario_file_would():
         validate_data(copy.deepcopy(data), firm_form.FORM_SOURCE)
     assert from_form.value.problems == from_file.value.problems
     text = "\n".join(from_form.value.problems)
-    assert "your firm: roles.0.count = -1: Input should be greater than or equal to 0" in text
+    assert "your firm: roles.assistant.count = -1: Input should be greater than or equal to 0" in text
     assert "hours shares must sum to 1, they sum to 0.5" in text
 
 
@@ -144,7 +144,7 @@ def test_text_where_a_number_belongs_is_named_not_crashed_on():
     with pytest.raises(InputError) as caught:
         firm_form.check(firm_form.scenario_data(template, **form))
     text = "\n".join(caught.value.problems)
-    assert "customers.initial = 'lots'" in text and "roles.0.salary_eur_per_year = None" in text
+    assert "customers.initial = 'lots'" in text and "roles.assistant.salary_eur_per_year = None" in text
 
 
 def test_a_saved_firm_is_toml_that_run_py_validates(tmp_path):
