@@ -321,7 +321,6 @@ def run_points(
         firm.month = month
         report = run_month(firm, steps)
         recorder.record(firm, report, firm.ledger.close_month())
-    firm.drop_views()
     data = recorder.data
     return [
         {name: {metric: values[block] for metric, values in data.items()} for name, block in zip(names, point_blocks)}

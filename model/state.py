@@ -229,11 +229,6 @@ class FirmState:
             views[key] = self._view(block)
         return views[key]
 
-    def drop_views(self) -> None:
-        """Forget the views: each refers back to the firm, a cycle that would keep the batch's arrays (gigabytes
-        for a large firm) alive until the next garbage collection, while the next batch is already allocated."""
-        self.__dict__.pop("_views", None)
-
     def _view(self, block: slice) -> FirmView:
         points = np.unique(self.row_point[block])
         assert (block.stop - block.start) % self.block_size == 0, "a view holds whole blocks"
