@@ -27,7 +27,7 @@ from tests.conftest import ROOT
 RUN = [sys.executable, str(ROOT / "run.py")]
 # 10 tasks of 16 points x 40 replicates
 SWEEP = ["sweep", "assistant", "--vary", "levers.reskilling_success=0.1:0.9:160", "--replicates", "40",
-         "--set", "levers.years=2", "--no-charts"]  # fmt: skip
+         "--set", "levers.years=2", "--no-charts", "--points-per-task", "16"]  # fmt: skip
 
 
 def start(*args: str, cwd: Path = ROOT) -> subprocess.Popen:
@@ -128,7 +128,7 @@ def test_a_kill_in_the_middle_of_a_write_never_leaves_a_file_read_as_complete(tm
     being written is ignored, then removed; the end is the uninterrupted table."""
     # 4 tasks, parts of 3,200 rows
     sweep = ["sweep", "assistant", "--vary", "levers.reskilling_success=0.1:0.9:64", "--replicates", "100",
-             "--set", "levers.years=1", "--no-charts"]  # fmt: skip
+             "--set", "levers.years=1", "--no-charts", "--points-per-task", "16"]  # fmt: skip
     out = tmp_path / "torn"
     moments = [writing_a_part, written_not_listed, writing_a_part]
     caught = []
@@ -207,7 +207,8 @@ def test_a_task_failing_in_a_worker_leaves_a_study_marked_failed_that_nothing_re
     (tmp_path / "mine.toml").write_text(scenario + '\n[[policies]]\nname = "fragile"\nkind = "fragile:Fragile"\n')
     out = tmp_path / "r"
     process = start("sweep", "mine.toml", "--vary", "levers.automation_scale=0:1:48", "--replicates", "4",
-                    "--policies", "cost_cutting,fragile", "--set", "levers.years=1", "--jobs", "2", "--out", str(out),
+                    "--policies", "cost_cutting,fragile", "--set", "levers.years=1", "--jobs", "2", "--points-per-task", "16",
+                    "--out", str(out),
                     cwd=tmp_path)  # fmt: skip
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 1, stderr
