@@ -78,7 +78,7 @@ def test_a_broken_saved_scenario_gives_the_files_messages():
     data = scenario_data("assistant")
     data["customers"]["initial"] = -1.0
     session = with_saved(read_session(new_session()), data, "broken")
-    with pytest.raises(InputError, match="broken: customers.initial = -1.0: Input should be greater than 0"):
+    with pytest.raises(InputError, match="broken: customers.initial = -1.0: Input should be greater than or equal to 1"):
         engine.Catalogue(ROOT / "scenarios", ROOT / "scenarios" / "assistant.toml").scenario("saved:broken", session)
 
 

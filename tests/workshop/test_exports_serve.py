@@ -90,7 +90,7 @@ def test_a_broken_scenario_is_one_line_and_exit_2(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "run.py"), "workshop", str(bad), "--port", "0"],
                             capture_output=True, text=True, cwd=ROOT, timeout=120)  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip() == f"{bad}: customers.initial = -1.0: Input should be greater than 0"
+    assert result.stderr.strip() == f"{bad}: customers.initial = -1.0: Input should be greater than or equal to 1"
 
 
 def test_binding_beyond_loopback_warns(monkeypatch, capsys):
