@@ -159,7 +159,7 @@ class Customers(Strict):
 
 class Engagement(Strict):
     initial_mean: Share = 0.7
-    initial_sd: Share = 0.08
+    initial_sd: Annotated[float, Field(ge=0.0, le=0.5)] = 0.08  # of an index within 0.05..0.95
     reference: Share = 0.7
     relaxation_months: Months = 6.0
     productivity_slope: Annotated[float, Field(ge=0.0, le=1.0)] = 0.2  # 1: output stays >= 0 at any engagement
@@ -177,7 +177,9 @@ class Engagement(Strict):
 
 class Turnover(Strict):
     annual_quit_rate: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.105
-    engagement_beta: Coefficient = 3.0
+    # at most 20 (four times the calibrated range): the hazard's dispersion correction exp((beta sd)^2 / 2) stays
+    # finite (exp(50) at beta 20, sd 0.5)
+    engagement_beta: Annotated[float, Field(ge=0.0, le=20.0)] = 3.0
     market_tightness: Annotated[float, Field(gt=0.0, le=MAX_COEFFICIENT)] = 1.0
 
 
