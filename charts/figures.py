@@ -468,10 +468,10 @@ def difference_figure(
     return canvas.figure()
 
 
-def side_labels(canvas: Canvas, texts: list[str], edges: np.ndarray) -> None:
+def side_labels(canvas: Canvas, texts: list[str], edges: np.ndarray) -> float:
     """Which side of zero is whose win: each label beside the zero line on its own side when it fits there;
     a label too long for its side starts at zero on a row of its own with an arrow to its side, so no label
-    runs over the y axis or the legend."""
+    runs over the y axis or the legend. Returns the height the labels take at the top of the plot, px."""
     theme = canvas.style.theme
     plot_px = theme.width - theme.margin["l"] - canvas.layout["margin"]["r"]
     room_px = plot_px * np.array([-edges[0], edges[-1]]) / (edges[-1] - edges[0])

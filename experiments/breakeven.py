@@ -3,8 +3,8 @@ other levers held at the scenario's values, with an interval from the paired rep
 
 Fast enough to show live: every lever's coarse grid runs in one ``run_points`` call (common random numbers, so
 the curves are smooth), the crossing is interpolated, then refined by steps inside the bracket that holds it
-(the root of a parabola through the nearest values; all levers of a step in one call) until the mean difference at the new value is within one
-standard error of zero (where more evaluations cannot tell the crossing apart), the bracket is below
+(the root of a parabola through the nearest values; all levers of a step in one call) until the mean
+difference at the new value is within one standard error of zero (where more evaluations cannot tell the crossing apart), the bracket is below
 ``TOLERANCE`` of the range, or after ``REFINEMENTS`` steps: a curved response is not read off a straight line
 between grid values far apart. The interval is where the 95 % confidence bounds of the mean difference cross
 zero (interpolated on the same points); where a bound stays on one side, the interval runs to the end of the

@@ -2,14 +2,11 @@
 
 A run that cannot finish must say so in its first second, in one line that says how far over it is and what to
 do, not after an hour of simulation or by the kernel's out-of-memory killer. The estimate counts what the engine
-really allocates (``model.state``, ``model.firm``, ``experiments.results``), per unit measured as the peak
-resident memory of real runs on this machine (tests/experiments/test_preflight.py checks it against the peak):
+really allocates, checked against the peak resident memory of real runs (tests/experiments/test_preflight.py):
 
-- the random numbers of a block of replicates: four float32 (replicates, months, employees) streams;
-- the state of every row (a block of replicates per policy, and per parameter point in a study): (rows,
-  employees, tasks) float64 arrays (hours, skill, lent hours) plus the temporaries of a month's mechanisms when
-  leavers' work is handed over, and about 25 (rows, employees) arrays;
-- the monthly record: one float64 per row, month and metric;
+- one batch of the engine in each worker, as ``model.firm.batch_bytes`` counts it (the random numbers of a
+  block of replicates, every row's state and monthly record), in the blocks and tasks the run will cut
+  (``experiments.replicates.block_size``, ``experiments.points.task_sizes``);
 - the results ``compare`` keeps and writes: the monthly arrays of every replicate, their table and the Parquet
   writer's copy (3.2 to 3.5 times the arrays at the peak, counted as 4);
 - a worker process (``--jobs``): the interpreter, numpy, pandas and the compiled kernels, before any work.

@@ -273,8 +273,7 @@ class Attrition(Policy):
         adopted = firm.adoption(firm.month + 1) >= self.params.adoption_before_cut
         if not adopted.any():
             return
-        freed = np.where(adopted, fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut), 0)
-        budget = np.where(adopted, posts_to_cut(firm, freed), 0)
+        budget = np.where(adopted, posts_to_cut(firm, fte_count(firm.freed_by_tool(), self.params.min_fte_to_cut)), 0)
         candidates = firm.backfill & (firm.occupied | firm.vacancy) & firm.automated_roles()
         chosen = pick(budget, -firm.idle - firm.vacancy, candidates, firm.tiebreak)  # open vacancies, then most idle
         firm.backfill &= ~chosen

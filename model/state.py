@@ -191,7 +191,6 @@ class FirmState:
         self._init_posts(first)
         self.draws = draws  # one block of replicates' numbers ...
         self.block_size = draws.aptitude.shape[0]
-        self.blocks_per_point = blocks_per_point
         self.copies = len(points) * blocks_per_point  # ... used by each of ``copies`` blocks of rows
         self.row_point = np.tile(np.repeat(np.arange(len(points)), self.block_size), blocks_per_point)  # (R,)
         self._init_people()
